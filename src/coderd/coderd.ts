@@ -1,0 +1,110 @@
+/**
+ * The API server's container: the authorizing store, services and settings, plus the HTTP request
+ * pipeline (request id, route lookup, middleware chain, error translation).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NotFound } from '../sdk/errors.js';
+import { BuildVersionHeader } from '../sdk/headers.js';
+import type { Logger } from '../sdk/logger.js';
+import { hangarVersion } from '../sdk/version.js';
+import type { DeploymentValues } from '../sdk/deployment-options.js';
+import { withActor } from '../database/authz/actor-context.js';
+import { systemActors } from '../database/authz/actors.js';
+import { authzStore } from '../database/authz/authz-store.js';
+import type { Store } from '../database/store.js';
+import { ApiKeysService } from './api-keys-service.js';
+import { writeError } from './httpapi/error-to-response.js';
+import type { RequestContext } from './request-context.js';
+import { buildRoutes } from './router.js';
+import { RouteTable, runChain } from './routes.js';
+import { UsersService } from './users-service.js';
+
+export interface CoderdOptions {
+  /** The raw store; Coderd wraps it so handlers only ever see the authorizing one. */
+  store: Store;
+  logger: Logger;
+  values: DeploymentValues;
+  accessUrl: URL;
+  loginRateLimit?: number;
+}
+
+export class Coderd {
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly values: DeploymentValues;
+  readonly accessUrl: URL;
+  readonly users: UsersService;
+  readonly apiKeys: ApiKeysService;
+  deploymentId = '';
+  defaultOrganizationId = '';
+  private readonly routes: RouteTable;
+
+  private constructor(options: CoderdOptions) {
+    this.store = authzStore(options.store);
+    this.logger = options.logger;
+    this.values = options.values;
+    this.accessUrl = options.accessUrl;
+    this.users = new UsersService(this.store, () => this.defaultOrganizationId);
+    this.apiKeys = new ApiKeysService(this.store, options.values);
+    this.routes = new RouteTable(buildRoutes({ loginRateLimit: options.loginRateLimit ?? 60 }));
+  }
+
+  static async create(options: CoderdOptions): Promise<Coderd> {
+    const api = new Coderd(options);
+    // Start-up bootstrap: the deployment id and the default organization exist before any request.
+    await withActor(systemActors.bootstrap, async () => {
+      api.deploymentId = await api.store.insertSiteConfigIfAbsent('deployment_id', randomUUID());
+      let org = await api.store.getDefaultOrganization();
+      if (!org) {
+        try {
+          org = await api.store.insertOrganization({
+            id: randomUUID(),
+            name: 'default',
+            display_name: 'Default',
+            is_default: true,
+          });
+          api.logger.info({ organization: org.name }, 'created the default organization');
+        } catch {
+          // Another replica created it at the same moment: use theirs.
+          org = await api.store.getDefaultOrganization();
+        }
+      }
+      api.defaultOrganizationId = org!.id;
+    });
+    return api;
+  }
+
+  /** The node:http request listener. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    void this.dispatch(req, res);
+  };
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = randomUUID();
+    const url = new URL(req.url ?? '/', 'http://hangar.invalid');
+    const logger = this.logger.child({ requestId });
+    res.setHeader(BuildVersionHeader, hangarVersion);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+    const match = this.routes.find(req.method ?? 'GET', url.pathname);
+    const ctx: RequestContext = { req, res, url, params: match?.params ?? {}, requestId, logger, api: this };
+    try {
+      if (!match) throw new NotFound(`Route ${req.method} ${url.pathname} not found.`);
+      await runChain(match.route.chain, match.route.handler, ctx);
+    } catch (err) {
+      writeError(res, err, ctx.logger);
+    } finally {
+      ctx.logger.debug(
+        {
+          method: req.method,
+          path: url.pathname,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      );
+    }
+  }
+}

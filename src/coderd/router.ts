@@ -1,0 +1,63 @@
+/**
+ * The whole HTTP API in one tree (Coder's coderd.go): which middleware guards which path is visible
+ * here and nowhere else.
+ */
+import * as apiKeys from './api-keys.js';
+import * as authn from './authentication.js';
+import * as deployment from './deployment.js';
+import { requireApiKey } from './httpmw/api-key.js';
+import { organizationParam } from './httpmw/organization-param.js';
+import { byIp, rateLimit, RateLimiter } from './httpmw/rate-limit.js';
+import { userParam } from './httpmw/user-param.js';
+import * as orgs from './organizations.js';
+import { RouteGroup, type Route } from './routes.js';
+import * as users from './users.js';
+
+export interface RouterOptions {
+  loginRateLimit: number;
+}
+
+export function buildRoutes(options: RouterOptions): Route[] {
+  const routes: Route[] = [];
+  const root = new RouteGroup(routes);
+  const loginLimit = rateLimit(new RateLimiter(options.loginRateLimit, 60_000), byIp);
+
+  root.get('/healthz', deployment.healthz);
+  root.group('/api/v2', [], (api) => {
+    api.get('/buildinfo', deployment.buildInfo);
+    api.get('/users/first', authn.getFirstUser);
+    api.post('/users/first', loginLimit, authn.postFirstUser);
+    api.post('/users/login', loginLimit, authn.login);
+
+    api.group('', [requireApiKey], (authed) => {
+      authed.post('/users/logout', authn.logout);
+      authed.get('/users', users.listUsers);
+      authed.post('/users', users.createUser);
+      authed.get('/users/roles', users.assignableRoles);
+      authed.group('/users/{user}', [userParam], (u) => {
+        u.get('', users.getUser);
+        u.delete('', users.deleteUser);
+        u.put('/status/suspend', users.putUserStatus('suspended'));
+        u.put('/status/activate', users.putUserStatus('active'));
+        u.put('/password', users.putUserPassword);
+        u.get('/roles', users.getUserRoles);
+        u.put('/roles', users.putUserRoles);
+        u.get('/organizations', orgs.listUserOrganizations);
+        u.post('/keys', apiKeys.createSessionKey);
+        u.get('/keys/tokens', apiKeys.listTokens);
+        u.post('/keys/tokens', apiKeys.createToken);
+        u.get('/keys/tokens/tokenconfig', apiKeys.tokenConfig);
+        u.get('/keys/tokens/{keyname}', apiKeys.getTokenByName);
+        u.get('/keys/{keyid}', apiKeys.getKey);
+        u.delete('/keys/{keyid}', apiKeys.deleteKey);
+      });
+      authed.get('/organizations', orgs.listOrganizations);
+      authed.group('/organizations/{organization}', [organizationParam], (o) => {
+        o.get('', orgs.getOrganization);
+        o.get('/members', orgs.listOrganizationMembers);
+      });
+      authed.get('/debug/health', deployment.debugHealth);
+    });
+  });
+  return routes;
+}

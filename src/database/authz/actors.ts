@@ -1,0 +1,18 @@
+/**
+ * The few named system actors. Code that switches to one of them must say why in a comment at
+ * that spot (house style 11): they bypass per-user checks.
+ */
+import type { SystemActor } from './rbac.js';
+
+export const systemActors = {
+  /** Resolves API keys to users before any user actor exists. */
+  authentication: { kind: 'system', name: 'authentication' },
+  /** Creates the default organization and the first user. */
+  bootstrap: { kind: 'system', name: 'bootstrap' },
+  /** Serves provisioner daemons: acquires jobs, stores their results. */
+  provisionerd: { kind: 'system', name: 'provisionerd' },
+  /** Background loops: reaper, schedulers, health. */
+  background: { kind: 'system', name: 'background' },
+  /** The workspace agent API, acting for one agent. */
+  agent: { kind: 'system', name: 'agent' },
+} as const satisfies Record<string, SystemActor>;

@@ -1,0 +1,23 @@
+/**
+ * The authorizing Store: the same interface as the database's Store, with every method checked
+ * against the actor in context (Coder's dbauthz). src/coderd only ever holds this wrapper. The
+ * `policies` object is typed so a new query cannot be added without a policy.
+ */
+import type { Store } from '../store.js';
+import { type Policies, requireActor } from './policy.js';
+import { identityPolicies } from './identity-policies.js';
+
+export const policies: Policies = { ...identityPolicies };
+
+export function authzStore(inner: Store): Store {
+  const wrapped = {
+    inTx: <T>(fn: (tx: Store) => Promise<T>) => inner.inTx((tx) => fn(authzStore(tx))),
+  } as Store;
+  for (const name of Object.keys(policies) as (keyof Policies)[]) {
+    const policy = policies[name] as unknown as (ctx: object, ...args: unknown[]) => Promise<unknown>;
+    const method = inner[name] as unknown as (...args: unknown[]) => Promise<unknown>;
+    (wrapped as unknown as Record<string, unknown>)[name] = (...args: unknown[]) =>
+      policy({ actor: requireActor(), inner, call: () => method.apply(inner, args) }, ...args);
+  }
+  return wrapped;
+}

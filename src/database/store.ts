@@ -1,0 +1,59 @@
+/**
+ * The data-access contract. src/coderd only ever receives a Store wrapped by ./authz, so every
+ * read and write is authorized in one place with the actor of the current request.
+ */
+import type pg from 'pg';
+import { mapPgError } from './pg-errors.js';
+import { apiKeyQueries, type APIKeyQueries } from './queries/api-keys.js';
+import { organizationQueries, type OrganizationQueries } from './queries/organizations.js';
+import { siteConfigQueries, type SiteConfigQueries } from './queries/site-configs.js';
+import { userQueries, type UserQueries } from './queries/users.js';
+import type { Queryable } from './db.js';
+
+export type Queries = UserQueries & OrganizationQueries & APIKeyQueries & SiteConfigQueries;
+
+export interface Store extends Queries {
+  /** Runs `fn` in one transaction; everything it does commits together or not at all. Nested calls join. */
+  inTx<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+}
+
+function queriesFor(db: Queryable): Queries {
+  const all = {
+    ...userQueries(db),
+    ...organizationQueries(db),
+    ...apiKeyQueries(db),
+    ...siteConfigQueries(db),
+  };
+  // Map PostgreSQL errors users can cause (unique violations) into domain errors in one place.
+  for (const [name, fn] of Object.entries(all)) {
+    (all as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      try {
+        return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (err) {
+        throw mapPgError(err);
+      }
+    };
+  }
+  return all;
+}
+
+export function pgStore(pool: pg.Pool): Store {
+  return {
+    ...queriesFor(pool),
+    async inTx(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const tx: Store = { ...queriesFor(client), inTx: (inner) => inner(tx) };
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * Every `hangar server` option, declared once (house style 24): the CLI builds flags and HANGAR_*
+ * environment variables from this table, and `/api/v2/deployment/config` reports it.
+ */
+
+export type OptionType = 'string' | 'int' | 'bool' | 'duration';
+
+export interface DeploymentOption {
+  /** Key in DeploymentValues. */
+  key: keyof DeploymentValues;
+  flag: string;
+  env: string;
+  description: string;
+  type: OptionType;
+  default: string;
+  group: 'Networking' | 'Database' | 'Provisioning' | 'Authentication' | 'Logging' | 'Config';
+  /** Never shown in the deployment config endpoint or logs. */
+  secret?: boolean;
+}
+
+export interface DeploymentValues {
+  httpAddress: string;
+  accessUrl: string;
+  wildcardAccessUrl: string;
+  postgresUrl: string;
+  cacheDir: string;
+  provisionerDaemons: number;
+  provisionerDaemonPsk: string;
+  /** Milliseconds. */
+  sessionDurationMs: number;
+  defaultTokenLifetimeMs: number;
+  maxTokenLifetimeMs: number;
+  secureAuthCookie: boolean;
+  logLevel: string;
+  logFormat: string;
+}
+
+export const serverOptions: DeploymentOption[] = [
+  {
+    key: 'httpAddress',
+    flag: 'http-address',
+    env: 'HANGAR_HTTP_ADDRESS',
+    type: 'string',
+    default: '127.0.0.1:3000',
+    group: 'Networking',
+    description: 'HTTP bind address of the server (host:port).',
+  },
+  {
+    key: 'accessUrl',
+    flag: 'access-url',
+    env: 'HANGAR_ACCESS_URL',
+    type: 'string',
+    default: '',
+    group: 'Networking',
+    description:
+      'The URL users and workspace agents use to reach the server. Defaults to http://<http-address>.',
+  },
+  {
+    key: 'wildcardAccessUrl',
+    flag: 'wildcard-access-url',
+    env: 'HANGAR_WILDCARD_ACCESS_URL',
+    type: 'string',
+    default: '',
+    group: 'Networking',
+    description: 'Wildcard host for subdomain workspace apps and port URLs, e.g. "*.apps.example.com".',
+  },
+  {
+    key: 'postgresUrl',
+    flag: 'postgres-url',
+    env: 'HANGAR_PG_CONNECTION_URL',
+    type: 'string',
+    default: '',
+    group: 'Database',
+    secret: true,
+    description:
+      'URL of an external PostgreSQL 13+ database. When empty, a bundled PostgreSQL is started under <global-config>/postgres.',
+  },
+  {
+    key: 'cacheDir',
+    flag: 'cache-dir',
+    env: 'HANGAR_CACHE_DIRECTORY',
+    type: 'string',
+    default: '',
+    group: 'Config',
+    description: 'Cache directory for provisioner work and Terraform plugins. Defaults to ~/.cache/hangar.',
+  },
+  {
+    key: 'provisionerDaemons',
+    flag: 'provisioner-daemons',
+    env: 'HANGAR_PROVISIONER_DAEMONS',
+    type: 'int',
+    default: '3',
+    group: 'Provisioning',
+    description: 'Number of provisioner daemons to run inside the server (0 disables them).',
+  },
+  {
+    key: 'provisionerDaemonPsk',
+    flag: 'provisioner-daemon-psk',
+    env: 'HANGAR_PROVISIONER_DAEMON_PSK',
+    type: 'string',
+    default: '',
+    group: 'Provisioning',
+    secret: true,
+    description:
+      'Pre-shared key that external provisioner daemons may authenticate with (provisioner keys are preferred).',
+  },
+  {
+    key: 'sessionDurationMs',
+    flag: 'session-duration',
+    env: 'HANGAR_SESSION_DURATION',
+    type: 'duration',
+    default: '24h',
+    group: 'Authentication',
+    description: 'Lifetime of a login session; refreshed while it is used.',
+  },
+  {
+    key: 'defaultTokenLifetimeMs',
+    flag: 'default-token-lifetime',
+    env: 'HANGAR_DEFAULT_TOKEN_LIFETIME',
+    type: 'duration',
+    default: '168h',
+    group: 'Authentication',
+    description: 'Lifetime of API tokens created without an explicit lifetime.',
+  },
+  {
+    key: 'maxTokenLifetimeMs',
+    flag: 'max-token-lifetime',
+    env: 'HANGAR_MAX_TOKEN_LIFETIME',
+    type: 'duration',
+    default: '8760h',
+    group: 'Authentication',
+    description: 'Longest lifetime a user may request for an API token.',
+  },
+  {
+    key: 'secureAuthCookie',
+    flag: 'secure-auth-cookie',
+    env: 'HANGAR_SECURE_AUTH_COOKIE',
+    type: 'bool',
+    default: 'false',
+    group: 'Authentication',
+    description: 'Mark the session cookie Secure (set when serving over HTTPS).',
+  },
+  {
+    key: 'logLevel',
+    flag: 'log-level',
+    env: 'HANGAR_LOG_LEVEL',
+    type: 'string',
+    default: 'info',
+    group: 'Logging',
+    description: 'Minimum log level: debug, info, warn or error.',
+  },
+  {
+    key: 'logFormat',
+    flag: 'log-format',
+    env: 'HANGAR_LOG_FORMAT',
+    type: 'string',
+    default: 'auto',
+    group: 'Logging',
+    description: 'Log format: json, human, or auto (human on a terminal, JSON otherwise).',
+  },
+];
+
+/** Parses Go-style durations such as "90s", "1h30m", "168h" into milliseconds. */
+export function parseDuration(text: string): number {
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  let total = 0;
+  let consumed = 0;
+  for (const m of text.matchAll(re)) {
+    total += Number(m[1]) * units[m[2]!]!;
+    consumed += m[0].length;
+  }
+  if (consumed !== text.length || consumed === 0)
+    throw new Error(`"${text}" is not a duration (use e.g. 30s, 15m, 24h).`);
+  return total;
+}
+
+/** Converts the option's text to its typed value, throwing a message that names the flag. */
+export function parseOptionValue(option: DeploymentOption, text: string): string | number | boolean {
+  switch (option.type) {
+    case 'string':
+      return text;
+    case 'int': {
+      const n = Number(text);
+      if (!Number.isInteger(n) || n < 0)
+        throw new Error(`--${option.flag}: "${text}" is not a non-negative integer.`);
+      return n;
+    }
+    case 'bool':
+      if (['true', '1', 'yes'].includes(text.toLowerCase())) return true;
+      if (['false', '0', 'no', ''].includes(text.toLowerCase())) return false;
+      throw new Error(`--${option.flag}: "${text}" is not a boolean.`);
+    case 'duration':
+      try {
+        return parseDuration(text);
+      } catch (err) {
+        throw new Error(`--${option.flag}: ${(err as Error).message}`, { cause: err });
+      }
+  }
+}
+
+export function defaultDeploymentValues(): DeploymentValues {
+  const out: Record<string, unknown> = {};
+  for (const o of serverOptions) out[o.key] = parseOptionValue(o, o.default);
+  return out as unknown as DeploymentValues;
+}

@@ -1,0 +1,29 @@
+/** The client with every resource attached: `new HangarClient(url, token).users.get('me')`. */
+import { Client } from './client.js';
+import type { BuildInfoResponse, HealthcheckReport } from './deployment.js';
+import type { Organization, OrganizationMemberWithUserData } from './organizations.js';
+import { UsersClient } from './users-client.js';
+
+export class HangarClient extends Client {
+  readonly users = new UsersClient(this);
+
+  buildInfo(): Promise<BuildInfoResponse> {
+    return this.request('GET', '/buildinfo');
+  }
+
+  health(): Promise<HealthcheckReport> {
+    return this.request('GET', '/debug/health');
+  }
+
+  organizations(): Promise<Organization[]> {
+    return this.request('GET', '/organizations');
+  }
+
+  organization(nameOrId: string): Promise<Organization> {
+    return this.request('GET', `/organizations/${encodeURIComponent(nameOrId)}`);
+  }
+
+  organizationMembers(nameOrId: string): Promise<OrganizationMemberWithUserData[]> {
+    return this.request('GET', `/organizations/${encodeURIComponent(nameOrId)}/members`);
+  }
+}
