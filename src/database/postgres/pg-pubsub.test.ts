@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { createTestDatabase } from '../../../test/support/postgres.js';
 // eslint-disable-next-line hangar/import-boundaries -- shared test fixtures (house style 15); tests only
 import type { TestDatabase } from '../../../test/support/postgres.js';
+import { Unavailable } from '../../sdk/errors.js';
 import { PgPubsub } from './pubsub.js';
 import { Inbox, pubsubCases } from './pubsub.case.js';
 
@@ -17,6 +18,19 @@ describe('PgPubsub', () => {
   pubsubCases(async () => {
     const pubsub = await PgPubsub.create({ url: db.url, pool: db.pool, logger: quiet });
     return { pubsub, dispose: () => pubsub.close() };
+  });
+
+  it('says clearly when the listener cannot connect', async () => {
+    const closed = new URL(db.url);
+    closed.port = '1';
+    await assert.rejects(
+      PgPubsub.create({ url: closed.toString(), pool: db.pool, logger: quiet }),
+      (err: unknown): boolean => {
+        assert.ok(err instanceof Unavailable);
+        assert.match(err.message, /^Cannot open the pub\/sub listener connection .*nothing is listening/);
+        return true;
+      },
+    );
   });
 
   it('uses one listener connection however many subscribers', async () => {

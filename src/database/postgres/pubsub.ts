@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { InvalidInput, Unavailable } from '../../sdk/errors.js';
 import type { Logger } from '../../sdk/logger.js';
+import { describePgError, describeTarget } from './describe-pg-error.js';
 
 /**
  * Small "something changed, re-read the database" hints between components and replicas (Coder's
@@ -87,7 +88,15 @@ export class PgPubsub implements Pubsub {
 
   static async create(opts: PgPubsubOptions): Promise<PgPubsub> {
     const ps = new PgPubsub(opts);
-    ps.client = await ps.connect();
+    try {
+      ps.client = await ps.connect();
+    } catch (err) {
+      const target = describeTarget(opts.url);
+      throw new Unavailable(
+        `Cannot open the pub/sub listener connection to PostgreSQL at ${target.where}: ${describePgError(err, target)}`,
+        { cause: err },
+      );
+    }
     return ps;
   }
 
