@@ -1,4 +1,4 @@
-// The one behaviour suite every Pubsub implementation runs (house style 17): pg-pubsub.test.ts and
+// The one behaviour suite every Pubsub implementation runs (house style 17): pg-pubsub.db.test.ts and
 // memory-pubsub.test.ts each call it with a factory.
 import * as assert from 'node:assert/strict';
 import { it } from 'node:test';
