@@ -1,6 +1,13 @@
 /** The command tree of `hangar`, with the global options every command shares. */
 import { Command, Option } from 'commander';
 import { hangarVersion } from '../sdk/version.js';
+import { expCommand } from './commands/exp/example-error.js';
+import { loginCommand } from './commands/login.js';
+import { logoutCommand } from './commands/logout.js';
+import { tokensCommand } from './commands/tokens.js';
+import { usersCommand } from './commands/users.js';
+import { versionCommand } from './commands/version.js';
+import { whoamiCommand } from './commands/whoami.js';
 import { serverCommand } from './server/server-command.js';
 
 export function buildRootCommand(): Command {
@@ -16,15 +23,29 @@ export function buildRootCommand(): Command {
         'HANGAR_CONFIG_DIR',
       ),
     )
-    .option('-v, --verbose', 'Print stack traces with errors.')
-    .showHelpAfterError()
+    .option('-v, --verbose', 'Print stack traces with errors (also HANGAR_DEBUG=1).')
+    .showHelpAfterError('(add --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride();
-  program.addCommand(serverCommand());
-  program
-    .command('version')
-    .description('Print the version.')
-    .action(() => {
-      process.stdout.write(`Hangar ${hangarVersion}\n`);
-    });
+  const commands = [
+    loginCommand(),
+    logoutCommand(),
+    whoamiCommand(),
+    usersCommand(),
+    tokensCommand(),
+    versionCommand(),
+    serverCommand(),
+  ];
+  for (const cmd of commands) program.addCommand(cmd);
+  program.addCommand(expCommand(), { hidden: true });
+  // Subcommands inherit exitOverride so usage errors reach main.ts instead of exiting directly.
+  const inherit = (cmd: Command) => {
+    cmd
+      .exitOverride()
+      .showHelpAfterError('(add --help for usage)')
+      .configureHelp({ showGlobalOptions: true });
+    cmd.commands.forEach(inherit);
+  };
+  program.commands.forEach(inherit);
   return program;
 }

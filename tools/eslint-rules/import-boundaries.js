@@ -86,6 +86,8 @@ export const importBoundaries = {
       const targetComponent = componentOf(target);
       if (!targetComponent || under(target, componentOf(file) ?? '\0')) return;
       if (rule.allow.some((a) => under(target, a))) return;
+      // Tests beside the code may use the shared fixtures under test/.
+      if (/\.test\.ts$/.test(file) && targetComponent === 'test') return;
       context.report({
         node,
         message: `"${rule.from}" may not import "${targetComponent}" (allowed: ${rule.allow.join(', ') || 'nothing outside itself'}). See docs/adr/0001-layering-and-import-boundaries.md.`,

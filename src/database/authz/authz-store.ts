@@ -16,7 +16,7 @@ export function authzStore(inner: Store): Store {
   for (const name of Object.keys(policies) as (keyof Policies)[]) {
     const policy = policies[name] as unknown as (ctx: object, ...args: unknown[]) => Promise<unknown>;
     const method = inner[name] as unknown as (...args: unknown[]) => Promise<unknown>;
-    (wrapped as unknown as Record<string, unknown>)[name] = (...args: unknown[]) =>
+    (wrapped as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) =>
       policy({ actor: requireActor(), inner, call: () => method.apply(inner, args) }, ...args);
   }
   return wrapped;

@@ -27,7 +27,9 @@ export function requireActor(): Actor {
 /** Throws NotFound when the object is not readable, Forbidden when readable but `action` is refused. */
 export function check(actor: Actor, action: Action, object: AuthzObject, what = 'Resource'): void {
   if (authorize(actor, action, object)) return;
-  if (action !== 'read' && authorize(actor, 'read', object)) {
+  // Creating has no existing object to hide, and a readable object may be known to exist: both
+  // refusals are Forbidden. Everything else the actor cannot see is reported as missing.
+  if (action === 'create' || (action !== 'read' && authorize(actor, 'read', object))) {
     throw new Forbidden(`You are not allowed to ${action} this ${what.toLowerCase()}.`);
   }
   throw new NotFound(`${what} not found.`);

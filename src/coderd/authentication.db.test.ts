@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { HangarClient } from '../sdk/hangar-client.js';
+import { expectError, firstUser, startTestCoderd, type TestCoderd } from '../../test/support/coderd.js';
+
+let t: TestCoderd;
+before(async () => {
+  t = await startTestCoderd();
+});
+after(() => t.close());
+
+test('first-user setup: 404 before, created once, concurrent second attempt conflicts', async () => {
+  const anon = t.anonymous();
+  assert.equal(await anon.users.hasFirstUser(), false);
+  const attempts = await Promise.allSettled([
+    anon.users.createFirstUser(firstUser),
+    anon.users.createFirstUser({ ...firstUser, username: 'other', email: 'other@example.com' }),
+  ]);
+  assert.equal(attempts.filter((a) => a.status === 'fulfilled').length, 1);
+  const failed = attempts.find((a) => a.status === 'rejected') as PromiseRejectedResult;
+  assert.equal(failed.reason.code, 'conflict');
+  assert.equal(await anon.users.hasFirstUser(), true);
+  const res = await anon.fetchRaw('GET', '/users/first');
+  assert.equal(res.status, 200);
+});
+
+test('login with the right password gives a working session; wrong password is 401', async () => {
+  const anon = t.anonymous();
+  await expectError('unauthenticated', () =>
+    anon.users.login({ email: firstUser.email, password: 'nope-Wrong-pw1!' }),
+  );
+  await expectError('unauthenticated', () =>
+    anon.users.login({ email: 'nobody@example.com', password: 'x' }),
+  );
+  const { session_token } = await anon.users.login({ email: firstUser.email, password: firstUser.password });
+  assert.match(session_token, /^[a-zA-Z0-9]{10}-[a-zA-Z0-9]{22}$/);
+  const me = await new HangarClient(t.url, session_token).users.get('me');
+  assert.equal(me.username, firstUser.username);
+  assert.deepEqual(
+    me.roles.map((r) => r.name),
+    ['owner'],
+  );
+  assert.equal(me.organization_ids.length, 1);
+});
+
+test('login sets an HttpOnly session cookie that authenticates', async () => {
+  const res = await fetch(new URL('/api/v2/users/login', t.url), {
+    method: 'POST',
+    body: JSON.stringify({ email: firstUser.email, password: firstUser.password }),
+  });
+  const cookie = res.headers.get('set-cookie') ?? '';
+  assert.match(cookie, /coder_session_token=[^;]+; Path=\/; HttpOnly; SameSite=Lax/);
+  const me = await fetch(new URL('/api/v2/users/me', t.url), { headers: { cookie: cookie.split(';')[0]! } });
+  assert.equal(me.status, 200);
+});
+
+test('logout revokes the session at once', async () => {
+  const c = await t.owner();
+  const { session_token } = await t
+    .anonymous()
+    .users.login({ email: firstUser.email, password: firstUser.password });
+  const s = new HangarClient(t.url, session_token);
+  await s.users.logout();
+  await expectError('unauthenticated', () => s.users.get('me'));
+  assert.equal((await c.users.get('me')).username, 'owner');
+});
+
+test('requests without or with malformed tokens are 401 with the error shape', async () => {
+  const res = await fetch(new URL('/api/v2/users/me', t.url));
+  assert.equal(res.status, 401);
+  const body = (await res.json()) as { message: string };
+  assert.match(body.message, /logged in/);
+  const bad = await fetch(new URL('/api/v2/users/me', t.url), {
+    headers: { 'Coder-Session-Token': 'garbage' },
+  });
+  assert.equal(bad.status, 401);
+  const forged = await fetch(new URL('/api/v2/users/me', t.url), {
+    headers: { 'Coder-Session-Token': 'aaaaaaaaaa-bbbbbbbbbbbbbbbbbbbbbb' },
+  });
+  assert.equal(forged.status, 401);
+});
+
+test('login is rate limited per client address', async () => {
+  let limited: Response | undefined;
+  for (let i = 0; i < 70 && !limited; i++) {
+    const res = await fetch(new URL('/api/v2/users/login', t.url), {
+      method: 'POST',
+      body: JSON.stringify({ email: 'x@example.com', password: '' }),
+    });
+    if (res.status === 429) limited = res;
+  }
+  assert.ok(limited, 'expected a 429 within 70 attempts');
+  assert.ok(Number(limited.headers.get('retry-after')) > 0);
+});
+
+test('unknown routes are JSON 404s and responses carry the build version header', async () => {
+  const res = await fetch(new URL('/api/v2/nope', t.url));
+  assert.equal(res.status, 404);
+  assert.equal(res.headers.get('x-coder-build-version'), '0.1.0');
+  assert.match(((await res.json()) as { message: string }).message, /not found/);
+  const health = await fetch(new URL('/healthz', t.url));
+  assert.equal(await health.text(), 'OK');
+});
