@@ -293,6 +293,7 @@ function initdb(
     const r = spawnSync(join(binDir, 'initdb'), args, {
       ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
       encoding: 'utf8',
+      timeout: 120_000,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' },
     });
     if (r.error || r.status !== 0) {
@@ -315,6 +316,7 @@ function createDatabase(binDir: string, dataDir: string, runAs: RunAs | undefine
     ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     input: `CREATE DATABASE ${user} OWNER ${user};\n`,
     encoding: 'utf8',
+    timeout: 60_000,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' },
   });
   if (r.error || r.status !== 0 || /ERROR/.test(r.stderr)) {
