@@ -13,6 +13,7 @@ import { withActor } from '../database/authz/actor-context.js';
 import { systemActors } from '../database/authz/actors.js';
 import { authzStore } from '../database/authz/authz-store.js';
 import type { Store } from '../database/store.js';
+import type { Pubsub } from '../database/postgres/pubsub.js';
 import { ApiKeysService } from './api-keys-service.js';
 import { writeError } from './httpapi/error-to-response.js';
 import type { RequestContext } from './request-context.js';
@@ -23,6 +24,8 @@ import { UsersService } from './users-service.js';
 export interface CoderdOptions {
   /** The raw store; Coderd wraps it so handlers only ever see the authorizing one. */
   store: Store;
+  /** Cross-process notifications (job wake-ups, log streams, workspace events); hints, never data. */
+  pubsub: Pubsub;
   logger: Logger;
   values: DeploymentValues;
   accessUrl: URL;
@@ -31,6 +34,7 @@ export interface CoderdOptions {
 
 export class Coderd {
   readonly store: Store;
+  readonly pubsub: Pubsub;
   readonly logger: Logger;
   readonly values: DeploymentValues;
   readonly accessUrl: URL;
@@ -42,6 +46,7 @@ export class Coderd {
 
   private constructor(options: CoderdOptions) {
     this.store = authzStore(options.store);
+    this.pubsub = options.pubsub;
     this.logger = options.logger;
     this.values = options.values;
     this.accessUrl = options.accessUrl;

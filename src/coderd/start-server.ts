@@ -11,6 +11,7 @@ import type { DeploymentValues } from '../sdk/deployment-options.js';
 import { BundledPostgres } from '../database/postgres/bundled-postgres.js';
 import { connectPostgres } from '../database/postgres/connect.js';
 import { migrate } from '../database/postgres/migrator.js';
+import { PgPubsub } from '../database/postgres/pubsub.js';
 import { pgStore } from '../database/store.js';
 import { Coderd } from './coderd.js';
 
@@ -85,6 +86,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     cleanups.push(() => pool.end());
     const { applied, version } = await migrate(pool, { logger });
     logger.info({ applied: applied.length, version }, 'database schema is current');
+    const pubsub = await PgPubsub.create({ url, pool, logger: logger.child({ component: 'pubsub' }) });
+    cleanups.push(() => pubsub.close());
 
     const { host, port } = parseHttpAddress(values.httpAddress);
     // The API needs the bound port (for the default access URL) before it exists: 503 until then.
@@ -109,6 +112,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const accessUrl = new URL(values.accessUrl || listenUrl.toString());
     const coderd = await Coderd.create({
       store: pgStore(pool),
+      pubsub,
       logger: logger.child({ component: 'coderd' }),
       values,
       accessUrl,
