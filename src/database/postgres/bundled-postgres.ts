@@ -25,6 +25,11 @@ export interface BundledPostgresOptions {
   /** `<config dir>/postgres`: holds data/, run/, port, password and (if needed) bin/. */
   dir: string;
   logger: Logger;
+  /**
+   * A folder with `initdb` and `postgres` to run instead of the packaged ones (for tests, or for
+   * distributions that ship their own PostgreSQL). As root it must be reachable by the PostgreSQL user.
+   */
+  binDir?: string;
 }
 
 /** Passed to 'exit' listeners when the server died and could not be restarted. */
@@ -82,7 +87,7 @@ export class BundledPostgres extends EventEmitter<{ exit: [BundledPostgresExit] 
 
     ownedDir(runDir, runAs);
     if (runAs) ensureTraversable(runAs, runDir, logger);
-    const binDir = binariesFor(dir, runAs, logger);
+    const binDir = opts.binDir ? resolve(opts.binDir) : binariesFor(dir, runAs, logger);
 
     const password = choosePassword(dir);
     if (!existsSync(join(dataDir, 'PG_VERSION'))) initdb(dir, binDir, runDir, runAs, password, logger);

@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { describe, it } from 'node:test';
 import { PreconditionFailed, Unavailable } from '../../sdk/errors.js';
-// eslint-disable-next-line hangar/import-boundaries -- shared test fixtures (house style 15); tests only
 import { databaseUrl, testClusterUrl } from '../../../test/support/postgres.js';
 import { checkServerVersion, connectPostgres } from './connect.js';
 

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { Internal, PreconditionFailed } from '../../sdk/errors.js';
-// eslint-disable-next-line hangar/import-boundaries -- shared test fixtures (house style 15); tests only
 import { createTestDatabase } from '../../../test/support/postgres.js';
 import { listMigrations, migrate, migrationsHash } from './migrator.js';
 

@@ -1,8 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-// eslint-disable-next-line hangar/import-boundaries -- shared test fixtures (house style 15); tests only
 import { createTestDatabase } from '../../../test/support/postgres.js';
-// eslint-disable-next-line hangar/import-boundaries -- shared test fixtures (house style 15); tests only
 import type { TestDatabase } from '../../../test/support/postgres.js';
 import { Unavailable } from '../../sdk/errors.js';
 import { PgPubsub } from './pubsub.js';
