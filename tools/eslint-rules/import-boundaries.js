@@ -68,15 +68,18 @@ export const importBoundaries = {
   create(context) {
     const file = path.relative(root, context.filename).split(path.sep).join('/');
     const rule = file.includes('/') ? ruleFor(file) : { from: '', allow: ['*'] };
+    if (!rule) {
+      return {
+        Program(node) {
+          context.report({
+            node,
+            message: `"${file}" is in no folder of the import-boundary table (ADR 0001); add it there.`,
+          });
+        },
+      };
+    }
     function check(node, source) {
       if (typeof source !== 'string') return;
-      if (!rule) {
-        context.report({
-          node,
-          message: `"${file}" is in no folder of the import-boundary table (ADR 0001); add it there.`,
-        });
-        return;
-      }
       if (!source.startsWith('.')) return;
       const target = path
         .relative(root, path.resolve(path.dirname(context.filename), source))
