@@ -1,5 +1,12 @@
 /** Row shapes as stored; src/coderd/convert turns them into src/sdk wire types. */
 import type { APIKeyScope, LoginType, UserStatus } from '../sdk/users.js';
+import type {
+  LogLevel,
+  LogSource,
+  ProvisionerJobStatus,
+  ProvisionerJobType,
+  ProvisionerType,
+} from '../sdk/provisioner-jobs.js';
 
 export interface UserRow {
   id: string;
@@ -49,4 +56,66 @@ export interface APIKeyRow {
   ip_address: string | null;
   created_at: Date;
   updated_at: Date;
+}
+
+export interface ProvisionerJobRow {
+  id: string;
+  created_at: Date;
+  updated_at: Date;
+  started_at: Date | null;
+  canceled_at: Date | null;
+  completed_at: Date | null;
+  error: string | null;
+  error_code: string | null;
+  organization_id: string;
+  initiator_id: string;
+  provisioner: ProvisionerType;
+  type: ProvisionerJobType;
+  input: unknown;
+  file_id: string | null;
+  worker_id: string | null;
+  tags: Record<string, string>;
+  logs_length: number;
+  logs_overflowed: boolean;
+  job_status: ProvisionerJobStatus;
+}
+
+/** A job with its place in the queue (0 once started) and the queue's length. */
+export interface ProvisionerJobWithQueueRow extends ProvisionerJobRow {
+  queue_position: number;
+  queue_size: number;
+  worker_name: string | null;
+}
+
+export interface ProvisionerJobLogRow {
+  id: string;
+  job_id: string;
+  created_at: Date;
+  source: LogSource;
+  level: LogLevel;
+  stage: string;
+  output: string;
+}
+
+export interface ProvisionerDaemonRow {
+  id: string;
+  organization_id: string;
+  name: string;
+  provisioners: ProvisionerType[];
+  tags: Record<string, string>;
+  key_id: string | null;
+  version: string;
+  api_version: string;
+  created_at: Date;
+  last_seen_at: Date;
+  current_job_id: string | null;
+}
+
+export interface ProvisionerKeyRow {
+  id: string;
+  organization_id: string;
+  name: string;
+  hashed_secret: Buffer;
+  tags: Record<string, string>;
+  created_at: Date;
 }

@@ -11,6 +11,7 @@ const constraintFields: Record<string, { field: string; what: string }> = {
   users_email_key: { field: 'email', what: 'A user with this email already exists.' },
   organizations_name_key: { field: 'name', what: 'An organization with this name already exists.' },
   api_keys_token_name_key: { field: 'token_name', what: 'A token with this name already exists.' },
+  provisioner_keys_name_key: { field: 'name', what: 'A provisioner key with this name already exists.' },
 };
 
 interface PgError {

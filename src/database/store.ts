@@ -8,9 +8,18 @@ import { apiKeyQueries, type APIKeyQueries } from './queries/api-keys.js';
 import { organizationQueries, type OrganizationQueries } from './queries/organizations.js';
 import { siteConfigQueries, type SiteConfigQueries } from './queries/site-configs.js';
 import { userQueries, type UserQueries } from './queries/users.js';
+import { provisionerJobQueries, type ProvisionerJobQueries } from './queries/provisioner-jobs.js';
+import { provisionerJobLogQueries, type ProvisionerJobLogQueries } from './queries/provisioner-job-logs.js';
+import { provisionerDaemonQueries, type ProvisionerDaemonQueries } from './queries/provisioner-daemons.js';
 import type { Queryable } from './db.js';
 
-export type Queries = UserQueries & OrganizationQueries & APIKeyQueries & SiteConfigQueries;
+export type Queries = UserQueries &
+  OrganizationQueries &
+  APIKeyQueries &
+  SiteConfigQueries &
+  ProvisionerJobQueries &
+  ProvisionerJobLogQueries &
+  ProvisionerDaemonQueries;
 
 export interface Store extends Queries {
   /** Runs `fn` in one transaction; everything it does commits together or not at all. Nested calls join. */
@@ -23,6 +32,9 @@ function queriesFor(db: Queryable): Queries {
     ...organizationQueries(db),
     ...apiKeyQueries(db),
     ...siteConfigQueries(db),
+    ...provisionerJobQueries(db),
+    ...provisionerJobLogQueries(db),
+    ...provisionerDaemonQueries(db),
   };
   // Map PostgreSQL errors users can cause (unique violations) into domain errors in one place.
   for (const [name, fn] of Object.entries(all)) {

@@ -6,8 +6,9 @@
 import type { Store } from '../store.js';
 import { type Policies, requireActor } from './policy.js';
 import { identityPolicies } from './identity-policies.js';
+import { provisionerPolicies } from './provisioner-policies.js';
 
-export const policies: Policies = { ...identityPolicies };
+export const policies: Policies = { ...identityPolicies, ...provisionerPolicies };
 
 export function authzStore(inner: Store): Store {
   const wrapped = {

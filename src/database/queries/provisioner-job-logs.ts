@@ -1,0 +1,67 @@
+/** SQL for provisioner job logs, capped per job as in Coder (coder-behaviour.md §2.4). */
+import { many, one, type Queryable } from '../db.js';
+import type { ProvisionerJobLogRow } from '../models.js';
+import type { LogLevel, LogSource } from '../../sdk/provisioner-jobs.js';
+
+export interface InsertJobLog {
+  created_at: Date;
+  source: LogSource;
+  level: LogLevel;
+  stage: string;
+  output: string;
+}
+
+export interface ProvisionerJobLogQueries {
+  /**
+   * Inserts the lines when they fit under the job's byte cap and returns their ids; otherwise
+   * inserts nothing, marks the job overflowed and returns an empty list.
+   */
+  insertProvisionerJobLogs(jobId: string, logs: InsertJobLog[], capBytes: number): Promise<string[]>;
+  listProvisionerJobLogsAfter(jobId: string, afterId: number): Promise<ProvisionerJobLogRow[]>;
+}
+
+export function provisionerJobLogQueries(db: Queryable): ProvisionerJobLogQueries {
+  return {
+    async insertProvisionerJobLogs(jobId, logs, capBytes) {
+      if (logs.length === 0) return [];
+      const size = logs.reduce((n, l) => n + Buffer.byteLength(l.output), 0);
+      // The guarded UPDATE re-checks the cap on the latest row version, so concurrent writers
+      // cannot push a job past it together.
+      const rows = await many<{ id: string }>(
+        db,
+        `WITH grant_space AS (
+           UPDATE provisioner_jobs SET logs_length = logs_length + $2
+           WHERE id = $1 AND logs_length + $2 <= $3 RETURNING id
+         )
+         INSERT INTO provisioner_job_logs (job_id, created_at, source, level, stage, output)
+         SELECT g.id, t.created_at, t.source, t.level, t.stage, t.output
+         FROM grant_space g,
+           unnest($4::timestamptz[], $5::log_source[], $6::log_level[], $7::text[], $8::text[])
+             WITH ORDINALITY AS t(created_at, source, level, stage, output, n)
+         ORDER BY t.n
+         RETURNING id`,
+        [
+          jobId,
+          size,
+          capBytes,
+          logs.map((l) => l.created_at),
+          logs.map((l) => l.source),
+          logs.map((l) => l.level),
+          logs.map((l) => l.stage),
+          logs.map((l) => l.output),
+        ],
+      );
+      if (rows.length === 0) {
+        await one(db, `UPDATE provisioner_jobs SET logs_overflowed = true WHERE id = $1 RETURNING id`, [
+          jobId,
+        ]);
+      }
+      return rows.map((r) => r.id);
+    },
+    listProvisionerJobLogsAfter: (jobId, afterId) =>
+      many(db, `SELECT * FROM provisioner_job_logs WHERE job_id = $1 AND id > $2 ORDER BY id`, [
+        jobId,
+        afterId,
+      ]),
+  };
+}

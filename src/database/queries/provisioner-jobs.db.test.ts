@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { pgStore, type Store } from '../store.js';
+import { normalizeProvisionerTags, provisionerTagsetContains } from '../../sdk/provisioner-tags.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.js';
+
+let db: TestDatabase;
+let store: Store;
+let orgId: string;
+let userId: string;
+
+before(async () => {
+  db = await createTestDatabase();
+  store = pgStore(db.pool);
+  orgId = randomUUID();
+  userId = randomUUID();
+  await store.insertOrganization({ id: orgId, name: 'org', display_name: 'Org', is_default: true });
+  await db.pool.query(`INSERT INTO users (id, email, username) VALUES ($1, 'a@example.com', 'a')`, [userId]);
+});
+after(() => db.dispose());
+
+async function daemon(name: string, tags: Record<string, string>): Promise<string> {
+  const row = await store.upsertProvisionerDaemon({
+    id: randomUUID(),
+    organization_id: orgId,
+    name,
+    provisioners: ['echo'],
+    tags: normalizeProvisionerTags(tags),
+    key_id: null,
+    version: 'test',
+    api_version: '1.0',
+  });
+  return row.id;
+}
+
+async function job(
+  tags: Record<string, string>,
+  provisioner: 'echo' | 'terraform' = 'echo',
+): Promise<string> {
+  const row = await store.insertProvisionerJob({
+    id: randomUUID(),
+    organization_id: orgId,
+    initiator_id: userId,
+    provisioner,
+    type: 'template_version_import',
+    input: {},
+    tags: normalizeProvisionerTags(tags),
+    file_id: null,
+  });
+  return row.id;
+}
+
+// coder-behaviour.md §1.2; the same table as Coder's provisioner_tagset_contains tests.
+const tagCases: {
+  name: string;
+  daemon: Record<string, string>;
+  job: Record<string, string>;
+  match: boolean;
+}[] = [
+  { name: 'untagged job, untagged daemon', daemon: {}, job: {}, match: true },
+  { name: 'untagged job, tagged daemon', daemon: { os: 'linux' }, job: {}, match: false },
+  { name: 'tagged job, untagged daemon', daemon: {}, job: { os: 'linux' }, match: false },
+  { name: 'equal tags', daemon: { os: 'linux' }, job: { os: 'linux' }, match: true },
+  { name: 'job subset of daemon', daemon: { os: 'linux', arch: 'amd64' }, job: { os: 'linux' }, match: true },
+  {
+    name: 'job superset of daemon',
+    daemon: { os: 'linux' },
+    job: { os: 'linux', arch: 'amd64' },
+    match: false,
+  },
+  { name: 'different value', daemon: { os: 'linux' }, job: { os: 'darwin' }, match: false },
+  {
+    name: 'user scope, same owner',
+    daemon: { scope: 'user', owner: 'u1' },
+    job: { scope: 'user', owner: 'u1' },
+    match: true,
+  },
+  {
+    name: 'user scope, other owner',
+    daemon: { scope: 'user', owner: 'u1' },
+    job: { scope: 'user', owner: 'u2' },
+    match: false,
+  },
+  { name: 'org job, user daemon', daemon: { scope: 'user', owner: 'u1' }, job: {}, match: false },
+];
+
+test('tag matching: SQL provisioner_tagset_contains and the sdk function agree with the table', async () => {
+  for (const c of tagCases) {
+    const r = await db.pool.query('SELECT provisioner_tagset_contains($1::jsonb, $2::jsonb) AS m', [
+      JSON.stringify(normalizeProvisionerTags(c.daemon)),
+      JSON.stringify(normalizeProvisionerTags(c.job)),
+    ]);
+    assert.equal(r.rows[0].m, c.match, `sql: ${c.name}`);
+    assert.equal(provisionerTagsetContains(c.daemon, c.job), c.match, `sdk: ${c.name}`);
+  }
+});
+
+test('acquire: FIFO, only matching tags and types, cancel and queue position', async () => {
+  const plain = await daemon('plain', {});
+  const linux = await daemon('linux', { os: 'linux' });
+  const a = await job({});
+  const b = await job({ os: 'linux' });
+  const c = await job({});
+  const tf = await job({}, 'terraform');
+  const pos = await store.getProvisionerJobById(c);
+  assert.equal(pos?.queue_position, 3);
+  assert.equal(pos?.job_status, 'pending');
+  const acquire = (id: string, tags: Record<string, string>) =>
+    store.acquireProvisionerJob({
+      worker_id: id,
+      organization_id: orgId,
+      provisioners: ['echo'],
+      tags: normalizeProvisionerTags(tags),
+    });
+  assert.equal((await acquire(linux, { os: 'linux' }))?.id, b);
+  assert.equal(await acquire(linux, { os: 'linux' }), undefined);
+  assert.equal((await acquire(plain, {}))?.id, a);
+  assert.equal((await store.getProvisionerJobById(c))?.queue_position, 1);
+  const canceled = await store.cancelProvisionerJob(c);
+  assert.equal(canceled?.job_status, 'canceled');
+  assert.equal(await acquire(plain, {}), undefined);
+  assert.equal((await store.getProvisionerJobById(tf))?.job_status, 'pending');
+  // Only the owning worker may heartbeat or finish.
+  assert.equal(await store.heartbeatProvisionerJob(a, linux), undefined);
+  assert.deepEqual(await store.heartbeatProvisionerJob(a, plain), { canceled_at: null });
+  assert.equal((await store.completeProvisionerJob(a, plain))?.job_status, 'succeeded');
+  assert.equal(await store.completeProvisionerJob(a, plain), undefined);
+});
+
+test('acquire: 200 jobs, 8 concurrent acquirers, each job exactly once', async () => {
+  const daemons = await Promise.all([...Array(8).keys()].map((i) => daemon(`conc-${i}`, { pool: 'conc' })));
+  const ids = new Set<string>();
+  for (let i = 0; i < 200; i++) ids.add(await job({ pool: 'conc' }));
+  const got: string[] = [];
+  await Promise.all(
+    daemons.map(async (d) => {
+      for (;;) {
+        const j = await store.acquireProvisionerJob({
+          worker_id: d,
+          organization_id: orgId,
+          provisioners: ['echo'],
+          tags: normalizeProvisionerTags({ pool: 'conc' }),
+        });
+        if (!j) return;
+        got.push(j.id);
+      }
+    }),
+  );
+  assert.equal(got.length, 200);
+  assert.deepEqual(new Set(got), ids);
+});
+
+test('logs: ids increase, status derived, cap sets logs_overflowed', async () => {
+  const d = await daemon('logger', { pool: 'logs' });
+  const id = await job({ pool: 'logs' });
+  await store.acquireProvisionerJob({
+    worker_id: d,
+    organization_id: orgId,
+    provisioners: ['echo'],
+    tags: normalizeProvisionerTags({ pool: 'logs' }),
+  });
+  const line = (output: string) => ({
+    created_at: new Date(),
+    source: 'provisioner' as const,
+    level: 'info' as const,
+    stage: 'Plan',
+    output,
+  });
+  const ids = await store.insertProvisionerJobLogs(id, [line('one'), line('two')], 10);
+  assert.equal(ids.length, 2);
+  assert.deepEqual(await store.insertProvisionerJobLogs(id, [line('seven77')], 10), []);
+  const row = await store.getProvisionerJobById(id);
+  assert.equal(row?.logs_overflowed, true);
+  assert.equal(row?.logs_length, 6);
+  const logs = await store.listProvisionerJobLogsAfter(id, Number(ids[0]));
+  assert.deepEqual(
+    logs.map((l) => l.output),
+    ['two'],
+  );
+  await store.cancelProvisionerJob(id);
+  assert.equal((await store.getProvisionerJobById(id))?.job_status, 'canceling');
+  const failed = await store.failProvisionerJob({ id, worker_id: d, error: 'interrupted', error_code: null });
+  assert.equal(failed?.job_status, 'canceled');
+});

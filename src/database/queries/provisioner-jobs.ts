@@ -1,0 +1,160 @@
+/** SQL for the provisioner job queue (coder-behaviour.md §2.3): post, acquire, heartbeat, finish, cancel, reap. */
+import { many, one, type Queryable } from '../db.js';
+import type { ProvisionerJobRow, ProvisionerJobWithQueueRow } from '../models.js';
+import type { ProvisionerJobType, ProvisionerType } from '../../sdk/provisioner-jobs.js';
+
+export interface InsertProvisionerJobParams {
+  id: string;
+  organization_id: string;
+  initiator_id: string;
+  provisioner: ProvisionerType;
+  type: ProvisionerJobType;
+  input: unknown;
+  tags: Record<string, string>;
+  file_id: string | null;
+}
+
+export interface AcquireProvisionerJobParams {
+  worker_id: string;
+  organization_id: string;
+  provisioners: ProvisionerType[];
+  tags: Record<string, string>;
+}
+
+export interface FailProvisionerJobParams {
+  id: string;
+  /** The daemon that must own the job; null for the reaper, which fails any unfinished job. */
+  worker_id: string | null;
+  error: string;
+  error_code: string | null;
+}
+
+export interface ProvisionerJobQueries {
+  insertProvisionerJob(p: InsertProvisionerJobParams): Promise<ProvisionerJobRow>;
+  /** Exactly-once FIFO acquisition: one statement, FOR UPDATE SKIP LOCKED. */
+  acquireProvisionerJob(p: AcquireProvisionerJobParams): Promise<ProvisionerJobRow | undefined>;
+  getProvisionerJobById(id: string): Promise<ProvisionerJobWithQueueRow | undefined>;
+  listProvisionerJobsByOrganization(
+    organizationId: string,
+    limit: number,
+  ): Promise<ProvisionerJobWithQueueRow[]>;
+  /** The heartbeat: bumps updated_at when the worker still owns the unfinished job. */
+  heartbeatProvisionerJob(id: string, workerId: string): Promise<{ canceled_at: Date | null } | undefined>;
+  completeProvisionerJob(id: string, workerId: string): Promise<ProvisionerJobRow | undefined>;
+  /** A job that was being canceled ends canceled (its error is kept in the log instead). */
+  failProvisionerJob(p: FailProvisionerJobParams): Promise<ProvisionerJobRow | undefined>;
+  /** Pending jobs end canceled at once; running ones become canceling. */
+  cancelProvisionerJob(id: string): Promise<ProvisionerJobRow | undefined>;
+  /** Takes the reaper's transaction-scoped advisory lock; false when another replica holds it. */
+  tryLockJobReaper(): Promise<boolean>;
+  listHungProvisionerJobs(
+    runningBefore: Date,
+    pendingBefore: Date,
+    limit: number,
+  ): Promise<ProvisionerJobRow[]>;
+}
+
+/** Arbitrary constant naming the reaper's advisory lock. */
+const reaperLockId = 0x48414e47_01;
+
+const withQueue = `
+  WITH queue AS (
+    SELECT id, row_number() OVER (ORDER BY created_at, id) AS pos, count(*) OVER () AS size
+    FROM provisioner_jobs WHERE started_at IS NULL AND completed_at IS NULL
+  )
+  SELECT j.*, coalesce(q.pos, 0)::int AS queue_position,
+    coalesce(q.size, (SELECT count(*) FROM queue), 0)::int AS queue_size, d.name AS worker_name
+  FROM provisioner_jobs j
+  LEFT JOIN queue q ON q.id = j.id
+  LEFT JOIN provisioner_daemons d ON d.id = j.worker_id`;
+
+export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
+  return {
+    async insertProvisionerJob(p) {
+      return (await one<ProvisionerJobRow>(
+        db,
+        `INSERT INTO provisioner_jobs (id, organization_id, initiator_id, provisioner, type, input, tags, file_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+        [
+          p.id,
+          p.organization_id,
+          p.initiator_id,
+          p.provisioner,
+          p.type,
+          JSON.stringify(p.input ?? {}),
+          JSON.stringify(p.tags),
+          p.file_id,
+        ],
+      ))!;
+    },
+    acquireProvisionerJob: (p) =>
+      one(
+        db,
+        `UPDATE provisioner_jobs SET started_at = clock_timestamp(), updated_at = clock_timestamp(), worker_id = $1
+         WHERE id = (
+           SELECT id FROM provisioner_jobs
+           WHERE started_at IS NULL AND completed_at IS NULL
+             AND organization_id = $2
+             AND provisioner = ANY($3::provisioner_type[])
+             AND provisioner_tagset_contains($4::jsonb, tags)
+           ORDER BY created_at, id
+           FOR UPDATE SKIP LOCKED
+           LIMIT 1
+         )
+         RETURNING *`,
+        [p.worker_id, p.organization_id, p.provisioners, JSON.stringify(p.tags)],
+      ),
+    getProvisionerJobById: (id) => one(db, `${withQueue} WHERE j.id = $1`, [id]),
+    listProvisionerJobsByOrganization: (organizationId, limit) =>
+      many(db, `${withQueue} WHERE j.organization_id = $1 ORDER BY j.created_at DESC LIMIT $2`, [
+        organizationId,
+        limit,
+      ]),
+    heartbeatProvisionerJob: (id, workerId) =>
+      one(
+        db,
+        `UPDATE provisioner_jobs SET updated_at = clock_timestamp()
+         WHERE id = $1 AND worker_id = $2 AND completed_at IS NULL RETURNING canceled_at`,
+        [id, workerId],
+      ),
+    completeProvisionerJob: (id, workerId) =>
+      one(
+        db,
+        `UPDATE provisioner_jobs SET completed_at = clock_timestamp(), updated_at = clock_timestamp()
+         WHERE id = $1 AND worker_id = $2 AND completed_at IS NULL RETURNING *`,
+        [id, workerId],
+      ),
+    failProvisionerJob: (p) =>
+      one(
+        db,
+        `UPDATE provisioner_jobs SET completed_at = clock_timestamp(), updated_at = clock_timestamp(),
+           error = CASE WHEN canceled_at IS NULL THEN $3 END,
+           error_code = CASE WHEN canceled_at IS NULL THEN $4 END
+         WHERE id = $1 AND ($2::uuid IS NULL OR worker_id = $2) AND completed_at IS NULL RETURNING *`,
+        [p.id, p.worker_id, p.error, p.error_code],
+      ),
+    cancelProvisionerJob: (id) =>
+      one(
+        db,
+        `UPDATE provisioner_jobs SET canceled_at = clock_timestamp(), updated_at = clock_timestamp(),
+           completed_at = CASE WHEN started_at IS NULL THEN clock_timestamp() END
+         WHERE id = $1 AND completed_at IS NULL AND canceled_at IS NULL RETURNING *`,
+        [id],
+      ),
+    async tryLockJobReaper() {
+      const r = await one<{ locked: boolean }>(db, `SELECT pg_try_advisory_xact_lock($1) AS locked`, [
+        reaperLockId,
+      ]);
+      return r?.locked === true;
+    },
+    listHungProvisionerJobs: (runningBefore, pendingBefore, limit) =>
+      many(
+        db,
+        `SELECT * FROM provisioner_jobs
+         WHERE completed_at IS NULL
+           AND ((started_at IS NOT NULL AND updated_at < $1) OR (started_at IS NULL AND updated_at < $2))
+         ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
+        [runningBefore, pendingBefore, limit],
+      ),
+  };
+}
