@@ -3,7 +3,7 @@
 // The protos are parsed here and embedded as JSON so a provider start skips the proto parser.
 // The output is deterministic; src/tfprovider/release-hashes.json records its hash per version.
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build as esbuild } from 'esbuild';
@@ -27,15 +27,13 @@ export async function build({ root }) {
   const { parseProtoFiles } = await load('framework/proto-parse.js');
   const { providerVersion, providerSource, providerType, mirrorPlatforms } = await load('version.js');
 
+  // Bundle into a scratch file first: the mirror may be in use by a running terraform (tests,
+  // the provisioner), so files there are only ever replaced by an atomic rename.
   const mirror = path.join(root, 'dist/tfmirror');
-  rmSync(mirror, { recursive: true, force: true });
-  const name = `terraform-provider-${providerType}_v${providerVersion}`;
-  const first = path.join(mirror, providerSource, providerVersion, mirrorPlatforms[0], name);
-  mkdirSync(path.dirname(first), { recursive: true });
-
+  const scratch = path.join(root, 'dist', `.tfprovider-${process.pid}.js`);
   await esbuild({
     entryPoints: [path.join(root, 'src/tfprovider/main.ts')],
-    outfile: first,
+    outfile: scratch,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -48,18 +46,23 @@ export async function build({ root }) {
     logLevel: 'warning',
     plugins: [withoutProtoParser],
   });
-  chmodSync(first, 0o755);
-  for (const platform of mirrorPlatforms.slice(1)) {
+  const bytes = readFileSync(scratch);
+  rmSync(scratch);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+
+  const name = `terraform-provider-${providerType}_v${providerVersion}`;
+  for (const platform of mirrorPlatforms) {
     const out = path.join(mirror, providerSource, providerVersion, platform, name);
+    if (existsSync(out) && readFileSync(out).equals(bytes)) continue;
     mkdirSync(path.dirname(out), { recursive: true });
-    copyFileSync(first, out);
-    chmodSync(out, 0o755);
+    const tmp = `${out}.tmp-${process.pid}`;
+    writeFileSync(tmp, bytes, { mode: 0o755 });
+    chmodSync(tmp, 0o755);
+    renameSync(tmp, out);
   }
   // The executable has no .cjs extension, and Node would treat it as ESM under Hangar's
   // "type": "module" package.json; this one is nearer (Node resolves Terraform's symlink first).
   writeFileSync(path.join(mirror, 'package.json'), '{ "type": "commonjs" }\n');
-  const bytes = readFileSync(first);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
   writeFileSync(
     path.join(mirror, 'provider.json'),
     JSON.stringify({ version: providerVersion, sha256, bytes: bytes.length }, null, 2) + '\n',

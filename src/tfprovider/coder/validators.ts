@@ -29,7 +29,7 @@ export const slug: Validator = (value, path, diags) => {
 
 export const url: Validator = (value, path, diags) => {
   if (typeof value !== 'string') return;
-  let ok = value !== '';
+  let ok = value !== '' && !/\s/.test(value);
   try {
     if (ok) new URL(value);
   } catch {
