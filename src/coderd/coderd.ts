@@ -3,7 +3,9 @@
  * pipeline (request id, route lookup, middleware chain, error translation).
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { NotFound } from '../sdk/errors.js';
 import { BuildVersionHeader } from '../sdk/headers.js';
 import type { Logger } from '../sdk/logger.js';
@@ -20,6 +22,13 @@ import type { RequestContext } from './request-context.js';
 import { buildRoutes } from './router.js';
 import { RouteTable, runChain } from './routes.js';
 import { UsersService } from './users-service.js';
+import { JobReaper } from './job-reaper.js';
+import {
+  defaultProvisionerdTuning,
+  ProvisionerdService,
+  type ProvisionerdTuning,
+} from './provisionerdserver/provisionerd-service.js';
+import { closeWebSockets, createWebSocketServer, markUpgrade } from './websocket.js';
 
 export interface CoderdOptions {
   /** The raw store; Coderd wraps it so handlers only ever see the authorizing one. */
@@ -30,6 +39,8 @@ export interface CoderdOptions {
   values: DeploymentValues;
   accessUrl: URL;
   loginRateLimit?: number;
+  /** Hung-job and polling bounds; tests shorten them. */
+  provisionerd?: Partial<ProvisionerdTuning>;
 }
 
 export class Coderd {
@@ -40,6 +51,9 @@ export class Coderd {
   readonly accessUrl: URL;
   readonly users: UsersService;
   readonly apiKeys: ApiKeysService;
+  readonly provisionerd: ProvisionerdService;
+  readonly jobReaper: JobReaper;
+  private readonly wss = createWebSocketServer();
   deploymentId = '';
   defaultOrganizationId = '';
   private readonly routes: RouteTable;
@@ -52,6 +66,13 @@ export class Coderd {
     this.accessUrl = options.accessUrl;
     this.users = new UsersService(this.store, () => this.defaultOrganizationId);
     this.apiKeys = new ApiKeysService(this.store, options.values);
+    this.provisionerd = new ProvisionerdService(
+      this.store,
+      this.pubsub,
+      this.logger.child({ component: 'provisionerd' }),
+      { ...defaultProvisionerdTuning, ...options.provisionerd },
+    );
+    this.jobReaper = new JobReaper(this.provisionerd, this.logger.child({ component: 'job-reaper' }));
     this.routes = new RouteTable(buildRoutes({ loginRateLimit: options.loginRateLimit ?? 60 }));
   }
 
@@ -77,8 +98,31 @@ export class Coderd {
       }
       api.defaultOrganizationId = org!.id;
     });
+    await api.provisionerd.start();
+    api.jobReaper.start();
     return api;
   }
+
+  /** Stops background work (the reaper, job wake-ups); the HTTP server is closed by its owner. */
+  async close(): Promise<void> {
+    await this.jobReaper.close();
+    await this.provisionerd.close();
+    closeWebSockets(this.wss);
+  }
+
+  /** The node:http `upgrade` listener: WebSocket requests go through the same route tree. */
+  readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    markUpgrade(req, socket, head, this.wss);
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as Socket);
+    // Not upgraded (an error response was written): close the connection after it.
+    res.on('finish', () => {
+      res.detachSocket(socket as Socket);
+      socket.end();
+    });
+    socket.on('error', () => socket.destroy());
+    void this.dispatch(req, res);
+  };
 
   /** The node:http request listener. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {

@@ -10,6 +10,9 @@ import { organizationParam } from './httpmw/organization-param.js';
 import { byIp, rateLimit, RateLimiter } from './httpmw/rate-limit.js';
 import { userParam } from './httpmw/user-param.js';
 import * as orgs from './organizations.js';
+import * as provisionerDaemons from './provisioner-daemons.js';
+import * as provisionerJobs from './provisioner-jobs.js';
+import { serveProvisionerDaemon } from './provisionerdserver/serve-websocket.js';
 import { RouteGroup, type Route } from './routes.js';
 import * as users from './users.js';
 
@@ -28,6 +31,8 @@ export function buildRoutes(options: RouterOptions): Route[] {
     api.get('/users/first', authn.getFirstUser);
     api.post('/users/first', loginLimit, authn.postFirstUser);
     api.post('/users/login', loginLimit, authn.login);
+    // Daemons authenticate with a provisioner key, the PSK or a session (checked in the handler).
+    api.get('/organizations/{organization}/provisionerdaemons/serve', serveProvisionerDaemon);
 
     api.group('', [requireApiKey], (authed) => {
       authed.post('/users/logout', authn.logout);
@@ -55,7 +60,16 @@ export function buildRoutes(options: RouterOptions): Route[] {
       authed.group('/organizations/{organization}', [organizationParam], (o) => {
         o.get('', orgs.getOrganization);
         o.get('/members', orgs.listOrganizationMembers);
+        o.get('/provisionerdaemons', provisionerDaemons.listProvisionerDaemons);
+        o.get('/provisionerkeys', provisionerDaemons.listProvisionerKeys);
+        o.post('/provisionerkeys', provisionerDaemons.createProvisionerKey);
+        o.delete('/provisionerkeys/{keyname}', provisionerDaemons.deleteProvisionerKey);
+        o.get('/provisionerjobs', provisionerJobs.listProvisionerJobs);
+        o.post('/provisionerjobs', provisionerJobs.postProvisionerJob);
+        o.get('/provisionerjobs/{job}', provisionerJobs.getProvisionerJob);
+        o.patch('/provisionerjobs/{job}/cancel', provisionerJobs.cancelProvisionerJob);
       });
+      authed.get('/provisionerjobs/{job}/logs', provisionerJobs.provisionerJobLogs);
       authed.get('/debug/health', deployment.debugHealth);
     });
   });

@@ -14,6 +14,9 @@ import { migrate } from '../database/postgres/migrator.js';
 import { PgPubsub } from '../database/postgres/pubsub.js';
 import { pgStore } from '../database/store.js';
 import { Coderd } from './coderd.js';
+import type { ProvisionerdTuning } from './provisionerdserver/provisionerd-service.js';
+import { serveInProcess } from './provisionerdserver/in-process.js';
+import type { DaemonConnection, DaemonRegistration } from '../sdk/provisionerd-protocol.js';
 
 export interface StartServerOptions {
   values: DeploymentValues;
@@ -21,6 +24,22 @@ export interface StartServerOptions {
   logger: Logger;
   /** Called once if a dependency (the bundled database) dies and the server must stop. */
   onFatal?: (err: Error) => void;
+  /** Hung-job and polling bounds (tests shorten them). */
+  provisionerd?: Partial<ProvisionerdTuning>;
+  /**
+   * Starts the built-in daemons (`values.provisionerDaemons` of them) against this replica. The
+   * daemon code lives in src/provisionerd, which src/coderd may not import, so the command that
+   * starts the server passes it in (src/provisionerd/built-in-daemons.ts).
+   */
+  startBuiltinDaemons?: (serve: BuiltinDaemonServe, count: number) => BuiltinDaemons;
+}
+
+/** Serves one in-process daemon: registers it and returns its protocol endpoint. */
+export type BuiltinDaemonServe = (registration: DaemonRegistration) => Promise<DaemonConnection>;
+
+export interface BuiltinDaemons {
+  /** Lets running jobs finish up to the bound, then fails them with a clear reason. */
+  close(graceMs: number): Promise<void>;
 }
 
 export interface RunningServer {
@@ -30,6 +49,9 @@ export interface RunningServer {
   coderd: Coderd;
   close(): Promise<void>;
 }
+
+/** How long server shutdown waits for built-in daemons' jobs before failing them. */
+const builtinDaemonGraceMs = 30_000;
 
 export function parseHttpAddress(address: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(address);
@@ -116,8 +138,19 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       logger: logger.child({ component: 'coderd' }),
       values,
       accessUrl,
+      provisionerd: options.provisionerd,
     });
+    cleanups.push(() => coderd.close());
     target.handle = coderd.handle;
+    server.on('upgrade', coderd.handleUpgrade);
+    if (options.startBuiltinDaemons && values.provisionerDaemons > 0) {
+      const daemons = options.startBuiltinDaemons(
+        (reg) => serveInProcess(coderd, reg),
+        values.provisionerDaemons,
+      );
+      // Runs before the pub/sub and pool close (cleanups run in reverse), so jobs can finish.
+      cleanups.push(() => daemons.close(builtinDaemonGraceMs));
+    }
     return { listenUrl, accessUrl, coderd, close: closeAll };
   } catch (err) {
     await closeAll();

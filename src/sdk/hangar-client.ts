@@ -3,9 +3,11 @@ import { Client } from './client.js';
 import type { BuildInfoResponse, HealthcheckReport } from './deployment.js';
 import type { Organization, OrganizationMemberWithUserData } from './organizations.js';
 import { UsersClient } from './users-client.js';
+import { ProvisionerClient } from './provisioner-client.js';
 
 export class HangarClient extends Client {
   readonly users = new UsersClient(this);
+  readonly provisioners = new ProvisionerClient(this);
 
   buildInfo(): Promise<BuildInfoResponse> {
     return this.request('GET', '/buildinfo');

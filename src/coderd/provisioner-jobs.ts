@@ -1,0 +1,66 @@
+/** Provisioner job handlers: list, get, post (echo jobs until templates exist), cancel, logs. */
+import { InvalidInput, NotFound, PreconditionFailed } from '../sdk/errors.js';
+import { PostProvisionerJobRequest } from '../sdk/provisioner-jobs.js';
+import type { ProvisionerJobWithQueueRow } from '../database/models.js';
+import { readJson } from './httpapi/read.js';
+import { writeJson } from './httpapi/write.js';
+import { toProvisionerJob, toProvisionerJobLog } from './provisioner-convert.js';
+import { followJobLogs } from './provisioner-job-logs-follow.js';
+import { authOf, organizationOf, type RequestContext } from './request-context.js';
+import { isUpgrade } from './websocket.js';
+
+async function jobInOrganization(ctx: RequestContext): Promise<ProvisionerJobWithQueueRow> {
+  const job = await ctx.api.store.getProvisionerJobById(ctx.params.job ?? '');
+  if (!job || job.organization_id !== organizationOf(ctx).id)
+    throw new NotFound('Provisioner job not found.');
+  return job;
+}
+
+export async function listProvisionerJobs(ctx: RequestContext): Promise<void> {
+  const limit = Math.min(Math.max(Number(ctx.url.searchParams.get('limit') ?? 50) || 50, 1), 1000);
+  const jobs = await ctx.api.store.listProvisionerJobsByOrganization(organizationOf(ctx).id, limit);
+  writeJson(ctx.res, 200, jobs.map(toProvisionerJob));
+}
+
+export async function getProvisionerJob(ctx: RequestContext): Promise<void> {
+  writeJson(ctx.res, 200, toProvisionerJob(await jobInOrganization(ctx)));
+}
+
+export async function postProvisionerJob(ctx: RequestContext): Promise<void> {
+  const req = await readJson(ctx.req, PostProvisionerJobRequest);
+  const row = await ctx.api.provisionerd.postJob({
+    organizationId: organizationOf(ctx).id,
+    initiatorId: authOf(ctx).user.id,
+    provisioner: req.provisioner,
+    type: req.type,
+    tags: req.tags,
+    input: req.input,
+  });
+  const job = await ctx.api.store.getProvisionerJobById(row.id);
+  writeJson(ctx.res, 201, toProvisionerJob(job!));
+}
+
+export async function cancelProvisionerJob(ctx: RequestContext): Promise<void> {
+  const job = await jobInOrganization(ctx);
+  const canceled = await ctx.api.store.cancelProvisionerJob(job.id);
+  if (!canceled)
+    throw new PreconditionFailed(
+      `Job is already ${job.job_status}; only pending or running jobs can be canceled.`,
+    );
+  // A pending job is finished now; followers of its logs must hear that.
+  if (canceled.completed_at) await ctx.api.provisionerd.publishEndOfLogs(job.id);
+  writeJson(ctx.res, 200, { message: 'Job has been marked as canceled.' });
+}
+
+/** GET /provisionerjobs/{job}/logs[?after=<id>][&follow] — JSON, or a WebSocket stream with follow. */
+export async function provisionerJobLogs(ctx: RequestContext): Promise<void> {
+  const afterRaw = ctx.url.searchParams.get('after') ?? '0';
+  const after = Number(afterRaw);
+  if (!Number.isSafeInteger(after) || after < 0)
+    throw InvalidInput.field('after', 'Must be a log id (a non-negative integer).');
+  const job = await ctx.api.store.getProvisionerJobById(ctx.params.job ?? '');
+  if (!job) throw new NotFound('Provisioner job not found.');
+  if (ctx.url.searchParams.has('follow') || isUpgrade(ctx)) return followJobLogs(ctx, job.id, after);
+  const logs = await ctx.api.store.listProvisionerJobLogsAfter(job.id, after);
+  writeJson(ctx.res, 200, logs.map(toProvisionerJobLog));
+}

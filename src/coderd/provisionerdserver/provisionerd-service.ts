@@ -1,0 +1,132 @@
+/**
+ * The server side of the provisioner daemon protocol for one replica: registers daemons, posts
+ * jobs, and publishes log and job-posted hints. Every database call here runs as the provisionerd
+ * system actor: daemons are not users, and what they may touch (only jobs they acquired) is
+ * checked in SQL by worker id.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../sdk/logger.js';
+import type { ProvisionerJobType, ProvisionerType } from '../../sdk/provisioner-jobs.js';
+import { normalizeProvisionerTags } from '../../sdk/provisioner-tags.js';
+import { provisionerdApiVersion, type DaemonRegistration } from '../../sdk/provisionerd-protocol.js';
+import { withActor } from '../../database/authz/actor-context.js';
+import { systemActors } from '../../database/authz/actors.js';
+import type { ProvisionerJobRow } from '../../database/models.js';
+import type { Pubsub } from '../../database/postgres/pubsub.js';
+import type { Store } from '../../database/store.js';
+import { Acquirer } from './acquirer.js';
+import { DaemonServer } from './daemon-server.js';
+
+export interface ProvisionerdTuning {
+  /** A running job with no update for this long is failed by the reaper (Coder: 5 min). */
+  hungJobTimeoutMs: number;
+  /** A job still queued after this long is failed by the reaper (Coder: 30 min). */
+  pendingJobTimeoutMs: number;
+  reaperIntervalMs: number;
+  /** Re-query for jobs this often even without a notification (covers lost NOTIFYs). */
+  acquireFallbackPollMs: number;
+}
+
+export const defaultProvisionerdTuning: ProvisionerdTuning = {
+  hungJobTimeoutMs: 60_000,
+  pendingJobTimeoutMs: 30 * 60_000,
+  reaperIntervalMs: 15_000,
+  acquireFallbackPollMs: 10_000,
+};
+
+/** Channel of log hints for one job: `{created_after}` or `{end_of_logs: true}`. */
+export const jobLogsChannel = (jobId: string) => `provisioner-log-logs:${jobId}`;
+
+export interface PostJobParams {
+  organizationId: string;
+  initiatorId: string;
+  provisioner: ProvisionerType;
+  type: ProvisionerJobType;
+  tags: Record<string, string>;
+  input: unknown;
+}
+
+export class ProvisionerdService {
+  readonly acquirer: Acquirer;
+
+  constructor(
+    /** The authorizing store; calls here switch to the provisionerd actor. */
+    readonly store: Store,
+    readonly pubsub: Pubsub,
+    readonly logger: Logger,
+    readonly tuning: ProvisionerdTuning,
+  ) {
+    this.acquirer = new Acquirer(
+      pubsub,
+      logger.child({ component: 'acquirer' }),
+      tuning.acquireFallbackPollMs,
+    );
+  }
+
+  start(): Promise<void> {
+    return this.acquirer.start();
+  }
+
+  close(): Promise<void> {
+    return this.acquirer.close();
+  }
+
+  /** Registers (or re-registers) a daemon and returns the protocol endpoint for it. */
+  async register(
+    registration: DaemonRegistration,
+    organizationId: string,
+    keyId: string | null,
+  ): Promise<DaemonServer> {
+    const row = await withActor(systemActors.provisionerd, () =>
+      this.store.upsertProvisionerDaemon({
+        id: randomUUID(),
+        organization_id: organizationId,
+        name: registration.name,
+        provisioners: registration.provisioners,
+        tags: normalizeProvisionerTags(registration.tags),
+        key_id: keyId,
+        version: registration.version,
+        api_version: provisionerdApiVersion,
+      }),
+    );
+    return new DaemonServer(this, row, this.logger.child({ daemon: row.name }));
+  }
+
+  /**
+   * Inserts a job as the current actor (so RBAC decides who may post) and wakes daemons. The
+   * publish comes after the commit, so an acquirer that wakes always sees the row.
+   */
+  async postJob(p: PostJobParams): Promise<ProvisionerJobRow> {
+    const tags = normalizeProvisionerTags(p.tags);
+    const job = await this.store.insertProvisionerJob({
+      id: randomUUID(),
+      organization_id: p.organizationId,
+      initiator_id: p.initiatorId,
+      provisioner: p.provisioner,
+      type: p.type,
+      input: p.input,
+      tags,
+      file_id: null,
+    });
+    await Acquirer.publish(this.pubsub, {
+      organization_id: p.organizationId,
+      provisioner: p.provisioner,
+      tags,
+    }).catch((err: unknown) =>
+      this.logger.warn({ err }, 'could not publish a job posting; daemons will find it by polling'),
+    );
+    return job;
+  }
+
+  async publishLogs(jobId: string, createdAfter: number): Promise<void> {
+    await this.pubsub
+      .publish(jobLogsChannel(jobId), JSON.stringify({ created_after: createdAfter }))
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not publish a log hint'));
+  }
+
+  async publishEndOfLogs(jobId: string): Promise<void> {
+    await this.pubsub
+      .publish(jobLogsChannel(jobId), JSON.stringify({ end_of_logs: true }))
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not publish end of logs'));
+  }
+}
