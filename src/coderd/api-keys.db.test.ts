@@ -64,3 +64,11 @@ test('an expired token is refused', async () => {
   const err = await expectError('unauthenticated', () => new HangarClient(t.url, key).users.get('me'));
   assert.match(err.message, /expired/);
 });
+
+test('a token created without a name gets a generated one, as in Coder', async () => {
+  const owner = await t.owner();
+  const { key } = await owner.users.createToken('me', {});
+  const listed = await owner.users.listTokens('me');
+  const mine = listed.find((k) => k.id === key.split('-')[0]);
+  assert.match(mine?.token_name ?? '', /^token-[0-9a-f]{8}$/);
+});

@@ -1,4 +1,6 @@
 /** Token handlers: named long-lived tokens and session keys of a user. */
+import { randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { CreateTokenRequest, type GenerateAPIKeyResponse, type TokenConfig } from '../sdk/users.js';
 import { NotFound } from '../sdk/errors.js';
 import { toAPIKey } from './convert.js';
@@ -8,12 +10,9 @@ import { userOf, type RequestContext } from './request-context.js';
 
 export async function createToken(ctx: RequestContext): Promise<void> {
   const req = await readJson(ctx.req, CreateTokenRequest);
-  const { token } = await ctx.api.apiKeys.createToken(
-    userOf(ctx).id,
-    req.token_name,
-    req.lifetime,
-    req.scope,
-  );
+  // Coder names unnamed tokens itself so that every token can be listed and removed by name.
+  const name = req.token_name || `token-${randomBytes(4).toString('hex')}`;
+  const { token } = await ctx.api.apiKeys.createToken(userOf(ctx).id, name, req.lifetime, req.scope);
   const body: GenerateAPIKeyResponse = { key: token };
   writeJson(ctx.res, 201, body);
 }

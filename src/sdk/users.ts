@@ -107,11 +107,12 @@ export interface APIKey {
 }
 
 export const CreateTokenRequest = z.strictObject({
+  /** Generated when empty, as Coder does. */
   token_name: z
     .string()
-    .min(1, 'Must not be empty.')
     .max(64, 'Must be at most 64 characters.')
-    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'Must be letters, digits, dots, underscores or hyphens.'),
+    .regex(/^([a-zA-Z0-9][a-zA-Z0-9_.-]*)?$/, 'Must be letters, digits, dots, underscores or hyphens.')
+    .optional(),
   /** Lifetime in nanoseconds, as Coder's Go `time.Duration` on the wire. */
   lifetime: z.number().int().positive().optional(),
   scope: z.enum(['all', 'application_connect']).optional(),

@@ -4,7 +4,6 @@
  */
 import { Command, Option } from 'commander';
 import { serverOptions, parseOptionValue, type DeploymentValues } from '../../sdk/deployment-options.js';
-import { startServer } from '../../coderd/start-server.js';
 import { createLogger } from '../logger.js';
 import { defaultCacheDir, resolveConfigDir } from '../config-dir.js';
 
@@ -39,6 +38,8 @@ export function serverCommand(): Command {
   cmd.action(async (opts: Record<string, string | undefined>, command: Command) => {
     const globals = command.optsWithGlobals() as { globalConfig?: string };
     const values = resolveValues(opts);
+    // Loaded on demand: every other `hangar` command would otherwise pay for the whole server.
+    const { startServer } = await import('../../coderd/start-server.js');
     const logger = createLogger({ level: values.logLevel, format: values.logFormat });
     const configDir = resolveConfigDir(globals.globalConfig);
     let fatal: Error | undefined;
