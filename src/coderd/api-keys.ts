@@ -1,6 +1,5 @@
 /** Token handlers: named long-lived tokens and session keys of a user. */
 import { randomBytes } from 'node:crypto';
-import { randomBytes } from 'node:crypto';
 import { CreateTokenRequest, type GenerateAPIKeyResponse, type TokenConfig } from '../sdk/users.js';
 import { NotFound } from '../sdk/errors.js';
 import { toAPIKey } from './convert.js';
