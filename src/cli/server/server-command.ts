@@ -40,6 +40,8 @@ export function serverCommand(): Command {
     const values = resolveValues(opts);
     // Loaded on demand: every other `hangar` command would otherwise pay for the whole server.
     const { startServer } = await import('../../coderd/start-server.js');
+    const { builtinDaemonStarter } = await import('../../provisionerd/built-in-daemons.js');
+    const { EchoProvisioner } = await import('../../provisioner/echo/echo-provisioner.js');
     const logger = createLogger({ level: values.logLevel, format: values.logFormat });
     const configDir = resolveConfigDir(globals.globalConfig);
     let fatal: Error | undefined;
@@ -49,6 +51,12 @@ export function serverCommand(): Command {
       values,
       configDir,
       logger,
+      // The built-in daemons run the same code as external ones (src/provisionerd); the Terraform
+      // provisioner joins the echo one when templates land.
+      startBuiltinDaemons: builtinDaemonStarter({
+        provisioners: [new EchoProvisioner()],
+        logger: logger.child({ component: 'provisionerd' }),
+      }),
       onFatal: (err) => {
         fatal = err;
         wake();
