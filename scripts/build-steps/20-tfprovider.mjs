@@ -21,14 +21,23 @@ const withoutProtoParser = {
   },
 };
 
+// Files in the mirror may be in use by a running terraform (tests, the provisioner): they are
+// only replaced when their bytes differ, and then by an atomic rename.
+function replaceIfChanged(file, bytes, mode = 0o644) {
+  if (existsSync(file) && readFileSync(file).equals(bytes)) return;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, bytes);
+  chmodSync(tmp, mode);
+  renameSync(tmp, file);
+}
+
 export async function build({ root }) {
   const started = Date.now();
   const load = (rel) => import(pathToFileURL(path.join(root, 'dist/src/tfprovider', rel)).href);
   const { parseProtoFiles } = await load('framework/proto-parse.js');
   const { providerVersion, providerSource, providerType, mirrorPlatforms } = await load('version.js');
 
-  // Bundle into a scratch file first: the mirror may be in use by a running terraform (tests,
-  // the provisioner), so files there are only ever replaced by an atomic rename.
   const mirror = path.join(root, 'dist/tfmirror');
   const scratch = path.join(root, 'dist', `.tfprovider-${process.pid}.js`);
   await esbuild({
@@ -52,21 +61,13 @@ export async function build({ root }) {
 
   const name = `terraform-provider-${providerType}_v${providerVersion}`;
   for (const platform of mirrorPlatforms) {
-    const out = path.join(mirror, providerSource, providerVersion, platform, name);
-    if (existsSync(out) && readFileSync(out).equals(bytes)) continue;
-    mkdirSync(path.dirname(out), { recursive: true });
-    const tmp = `${out}.tmp-${process.pid}`;
-    writeFileSync(tmp, bytes, { mode: 0o755 });
-    chmodSync(tmp, 0o755);
-    renameSync(tmp, out);
+    replaceIfChanged(path.join(mirror, providerSource, providerVersion, platform, name), bytes, 0o755);
   }
   // The executable has no .cjs extension, and Node would treat it as ESM under Hangar's
   // "type": "module" package.json; this one is nearer (Node resolves Terraform's symlink first).
-  writeFileSync(path.join(mirror, 'package.json'), '{ "type": "commonjs" }\n');
-  writeFileSync(
-    path.join(mirror, 'provider.json'),
-    JSON.stringify({ version: providerVersion, sha256, bytes: bytes.length }, null, 2) + '\n',
-  );
+  replaceIfChanged(path.join(mirror, 'package.json'), Buffer.from('{ "type": "commonjs" }\n'));
+  const info = { version: providerVersion, sha256, bytes: bytes.length };
+  replaceIfChanged(path.join(mirror, 'provider.json'), Buffer.from(JSON.stringify(info, null, 2) + '\n'));
   console.error(
     `build: coder provider v${providerVersion} (${Math.round(bytes.length / 1024)} KiB, sha256 ${sha256.slice(0, 12)}) in ${Date.now() - started} ms`,
   );
