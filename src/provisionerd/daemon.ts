@@ -4,6 +4,7 @@
  * daemons (in-process) and external ones (WebSocket) run exactly this code. Reconnects with
  * exponential backoff 50 ms → 10 s; an authentication failure stops it for good.
  */
+import { sleep } from '../sdk/sleep.js';
 import type { Logger } from '../sdk/logger.js';
 import type { Provisioner } from '../sdk/provisioner.js';
 import type { DaemonConnection, DaemonDialer, DaemonRegistration } from '../sdk/provisionerd-protocol.js';
@@ -119,16 +120,4 @@ export class ProvisionerDaemon {
       }
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

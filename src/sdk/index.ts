@@ -17,3 +17,4 @@ export * from './provisioner-tags.js';
 export * from './provisioner.js';
 export * from './provisionerd-protocol.js';
 export * from './provisioner-client.js';
+export * from './sleep.js';

@@ -7,6 +7,7 @@
  *                   "sleep_ms": 500, "ignore_cancel": false, "fail": "message",
  *                   "resources": [{ "name": "dev", "type": "null_resource", "agents": [{ "name": "main" }] }] } ] }
  */
+import { sleep } from '../../sdk/sleep.js';
 import { z } from 'zod';
 import { logLevels } from '../../sdk/provisioner-jobs.js';
 import {
@@ -76,17 +77,4 @@ export class EchoProvisioner implements Provisioner {
     }
     return { resources };
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    if (signal.aborted) return done();
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
