@@ -28,6 +28,7 @@ import {
   ProvisionerdService,
   type ProvisionerdTuning,
 } from './provisionerdserver/provisionerd-service.js';
+import { jobHandlers } from './provisionerdserver/job-handlers.js';
 import { closeWebSockets, createWebSocketServer, markUpgrade } from './websocket.js';
 
 export interface CoderdOptions {
@@ -72,6 +73,12 @@ export class Coderd {
       this.logger.child({ component: 'provisionerd' }),
       { ...defaultProvisionerdTuning, ...options.provisionerd },
     );
+    this.provisionerd.handlers = jobHandlers({
+      store: this.store,
+      pubsub: this.pubsub,
+      logger: this.logger.child({ component: 'provisioner-jobs' }),
+      accessUrl: this.accessUrl,
+    });
     this.jobReaper = new JobReaper(this.provisionerd, this.logger.child({ component: 'job-reaper' }));
     this.routes = new RouteTable(buildRoutes({ loginRateLimit: options.loginRateLimit ?? 60 }));
   }

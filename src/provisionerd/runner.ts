@@ -95,7 +95,7 @@ export async function runJob(
 
   schedule();
   let result: ProvisionResult | undefined;
-  let failure: { error: string; code?: string } | undefined;
+  let failure: { error: string; code?: string; state?: string } | undefined;
   try {
     const provisioner = provisioners.find((p) => p.type === job.provisioner);
     if (!provisioner) throw new ProvisionFailure(`This daemon cannot run "${job.provisioner}" jobs.`);
@@ -110,6 +110,7 @@ export async function runJob(
     failure = {
       error: canceled.signal.aborted ? `Job canceled: ${(err as Error).message}` : (err as Error).message,
       code: err instanceof ProvisionFailure ? err.errorCode : undefined,
+      state: err instanceof ProvisionFailure ? err.state : undefined,
     };
   } finally {
     finished = true;
@@ -130,6 +131,7 @@ export async function runJob(
           job_id: job.job_id,
           error: failure?.error ?? 'unknown error',
           error_code: failure?.code,
+          state: failure?.state,
         });
       return;
     } catch (err) {

@@ -61,6 +61,13 @@ export class Client {
     return u;
   }
 
+  /** Like apiUrl with the ws/wss scheme, for streaming endpoints. */
+  websocketUrl(path: string, query?: RequestOptions['query']): URL {
+    const u = this.apiUrl(path, query);
+    u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+    return u;
+  }
+
   async request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
     const res = await this.fetchRaw(method, path, body, options);
     if (res.status === 204) return undefined as T;

@@ -4,10 +4,14 @@ import type { BuildInfoResponse, HealthcheckReport } from './deployment.js';
 import type { Organization, OrganizationMemberWithUserData } from './organizations.js';
 import { UsersClient } from './users-client.js';
 import { ProvisionerClient } from './provisioner-client.js';
+import { TemplatesClient } from './templates-client.js';
+import { WorkspacesClient } from './workspaces-client.js';
 
 export class HangarClient extends Client {
   readonly users = new UsersClient(this);
   readonly provisioners = new ProvisionerClient(this);
+  readonly templates = new TemplatesClient(this);
+  readonly workspaces = new WorkspacesClient(this);
 
   buildInfo(): Promise<BuildInfoResponse> {
     return this.request('GET', '/buildinfo');

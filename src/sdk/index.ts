@@ -18,3 +18,7 @@ export * from './provisioner.js';
 export * from './provisionerd-protocol.js';
 export * from './provisioner-client.js';
 export * from './sleep.js';
+export * from './templates.js';
+export * from './workspaces.js';
+export * from './templates-client.js';
+export * from './workspaces-client.js';

@@ -37,9 +37,7 @@ export class ProvisionerClient {
 
   /** The WebSocket URL that streams a job's logs after `after` until the job ends. */
   followLogsUrl(id: string, after = 0): URL {
-    const u = this.client.apiUrl(`/provisionerjobs/${seg(id)}/logs`, { follow: 'true', after });
-    u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
-    return u;
+    return this.client.websocketUrl(`/provisionerjobs/${seg(id)}/logs`, { follow: 'true', after });
   }
 
   daemons(org: string): Promise<ProvisionerDaemon[]> {

@@ -6,7 +6,7 @@
 import type { ErrorResponse, HangarErrorCode } from './errors.js';
 import type { LogLevel, LogSource, ProvisionerJobType, ProvisionerType } from './provisioner-jobs.js';
 import type { ProvisionerTags } from './provisioner-tags.js';
-import type { ProvisionResult } from './provisioner.js';
+import type { JobPayload, ProvisionResult } from './provisioner.js';
 
 export const provisionerdApiVersion = '1.0';
 /** Largest frame either side accepts on the daemon socket. */
@@ -35,6 +35,8 @@ export interface AcquiredJob {
   input: unknown;
   /** Base64 template tar, when the job has a file. */
   template_source_archive?: string;
+  /** Built by coderd for template and workspace jobs; absent for raw echo jobs. */
+  payload?: JobPayload;
 }
 
 export interface JobLog {
@@ -64,6 +66,8 @@ export interface FailJobRequest {
   job_id: string;
   error: string;
   error_code?: string;
+  /** Base64 state of a failed build (Terraform may have created part of it). */
+  state?: string;
 }
 
 /** The four calls of the protocol; acquireJob long-polls until a job or the signal. */

@@ -3,7 +3,7 @@
  * object serves built-in daemons directly and external ones behind the WebSocket. Update, complete
  * and fail only touch a job this daemon acquired and that has not finished (checked in SQL).
  */
-import { PreconditionFailed } from '../../sdk/errors.js';
+import { HangarError, PreconditionFailed } from '../../sdk/errors.js';
 import type { Logger } from '../../sdk/logger.js';
 import { maxJobLogsBytes, maxLogOutputLength, maxLogStageLength } from '../../sdk/provisioner-jobs.js';
 import type {
@@ -17,6 +17,7 @@ import type {
 import { withActor } from '../../database/authz/actor-context.js';
 import { systemActors } from '../../database/authz/actors.js';
 import type { ProvisionerDaemonRow, ProvisionerJobRow } from '../../database/models.js';
+import type { AfterCommit } from './job-handlers.js';
 import type { ProvisionerdService } from './provisionerd-service.js';
 
 /** last_seen_at is written at most this often per daemon. */
@@ -73,7 +74,18 @@ export class DaemonServer implements ProvisionerDaemonApi {
       );
       if (!job) return undefined;
       this.logger.debug({ job: job.id }, 'acquired job');
-      return toAcquiredJob(job);
+      const handler = this.service.handlers[job.type];
+      if (!handler) return toAcquiredJob(job);
+      try {
+        return { ...toAcquiredJob(job), ...(await handler.acquired(job)) };
+      } catch (err) {
+        // A job that cannot be prepared (its workspace or file is gone, corrupt input) fails here
+        // with a clear message instead of reaching, and wedging, a daemon.
+        const message = err instanceof HangarError ? err.message : 'internal error preparing the job';
+        if (!(err instanceof HangarError)) this.logger.error({ err, job: job.id }, 'preparing a job failed');
+        await this.finish({ job_id: job.id, error: `The job could not be prepared: ${message}` });
+        return this.acquireJob(signal);
+      }
     });
   }
 
@@ -104,28 +116,48 @@ export class DaemonServer implements ProvisionerDaemonApi {
   completeJob(req: CompleteJobRequest): Promise<void> {
     const { store } = this.service;
     return asProvisionerd(async () => {
-      // Results (resources, agents, state) are stored by the template and build services of later
-      // issues; the queue only records that the job finished.
-      const job = await store.completeProvisionerJob(req.job_id, this.daemon.id);
-      if (!job) throw notOwned(req.job_id);
-      this.logger.debug({ job: job.id, resources: req.result.resources.length }, 'job completed');
-      await this.service.publishEndOfLogs(job.id);
+      let after: AfterCommit | void;
+      try {
+        // The job's results and its completion commit together: readers never see a succeeded
+        // job without its resources, state or parameters.
+        after = await store.inTx(async (tx) => {
+          const job = await tx.completeProvisionerJob(req.job_id, this.daemon.id);
+          if (!job) throw notOwned(req.job_id);
+          return this.service.handlers[job.type]?.completed(tx, job, req.result);
+        });
+      } catch (err) {
+        if (err instanceof PreconditionFailed) throw err;
+        // A result the server cannot store (e.g. two agents with one name) fails the job instead.
+        const message = err instanceof HangarError ? err.message : 'internal error storing the result';
+        if (!(err instanceof HangarError))
+          this.logger.error({ err, job: req.job_id }, 'storing a job result failed');
+        return this.failJob({ job_id: req.job_id, error: `The job's result was rejected: ${message}` });
+      }
+      this.logger.debug({ job: req.job_id, resources: req.result.resources.length }, 'job completed');
+      await after?.();
+      await this.service.publishEndOfLogs(req.job_id);
     });
   }
 
   failJob(req: FailJobRequest): Promise<void> {
+    return asProvisionerd(() => this.finish(req));
+  }
+
+  /** Fails this daemon's job and lets its type's handler record what it must (partial state). */
+  private async finish(req: FailJobRequest): Promise<void> {
     const { store } = this.service;
-    return asProvisionerd(async () => {
-      const job = await store.failProvisionerJob({
+    const error = req.error || 'The provisioner failed without a message.';
+    const after = await store.inTx(async (tx) => {
+      const job = await tx.failProvisionerJob({
         id: req.job_id,
         worker_id: this.daemon.id,
-        error: req.error || 'The provisioner failed without a message.',
+        error,
         error_code: req.error_code ?? null,
       });
       if (!job) throw notOwned(req.job_id);
       if (job.canceled_at) {
         // A canceled job ends canceled; keep the daemon's reason where users look for it.
-        await store.insertProvisionerJobLogs(
+        await tx.insertProvisionerJobLogs(
           job.id,
           [
             {
@@ -133,14 +165,16 @@ export class DaemonServer implements ProvisionerDaemonApi {
               source: 'provisioner_daemon',
               level: 'warn',
               stage: 'Canceled',
-              output: req.error.slice(0, maxLogOutputLength),
+              output: error.slice(0, maxLogOutputLength),
             },
           ],
           maxJobLogsBytes,
         );
       }
-      await this.service.publishEndOfLogs(job.id);
+      return this.service.handlers[job.type]?.failed(tx, job, req);
     });
+    await after?.();
+    await this.service.publishEndOfLogs(req.job_id);
   }
 
   private async touch(): Promise<void> {

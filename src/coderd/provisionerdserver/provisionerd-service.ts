@@ -16,6 +16,7 @@ import type { Pubsub } from '../../database/postgres/pubsub.js';
 import type { Store } from '../../database/store.js';
 import { Acquirer } from './acquirer.js';
 import { DaemonServer } from './daemon-server.js';
+import type { JobHandlers } from './job-handlers.js';
 
 export interface ProvisionerdTuning {
   /** A running job with no update for this long is failed by the reaper (Coder: 5 min). */
@@ -44,10 +45,14 @@ export interface PostJobParams {
   type: ProvisionerJobType;
   tags: Record<string, string>;
   input: unknown;
+  /** The template archive the job works on. */
+  fileId?: string;
 }
 
 export class ProvisionerdService {
   readonly acquirer: Acquirer;
+  /** Per job type: payloads on acquire, results on completion (set by Coderd once built). */
+  handlers: JobHandlers = {};
 
   constructor(
     /** The authorizing store; calls here switch to the provisionerd actor. */
@@ -97,25 +102,34 @@ export class ProvisionerdService {
    * publish comes after the commit, so an acquirer that wakes always sees the row.
    */
   async postJob(p: PostJobParams): Promise<ProvisionerJobRow> {
-    const tags = normalizeProvisionerTags(p.tags);
-    const job = await this.store.insertProvisionerJob({
+    const job = await this.insertJob(this.store, p);
+    await this.announceJob(job);
+    return job;
+  }
+
+  /** Inserts a job in the caller's transaction; call announceJob after it commits. */
+  insertJob(tx: Store, p: PostJobParams): Promise<ProvisionerJobRow> {
+    return tx.insertProvisionerJob({
       id: randomUUID(),
       organization_id: p.organizationId,
       initiator_id: p.initiatorId,
       provisioner: p.provisioner,
       type: p.type,
       input: p.input,
-      tags,
-      file_id: null,
+      tags: normalizeProvisionerTags(p.tags),
+      file_id: p.fileId ?? null,
     });
+  }
+
+  /** Wakes a daemon for a committed job; a lost notification only delays it to the next poll. */
+  async announceJob(job: ProvisionerJobRow): Promise<void> {
     await Acquirer.publish(this.pubsub, {
-      organization_id: p.organizationId,
-      provisioner: p.provisioner,
-      tags,
+      organization_id: job.organization_id,
+      provisioner: job.provisioner,
+      tags: job.tags,
     }).catch((err: unknown) =>
       this.logger.warn({ err }, 'could not publish a job posting; daemons will find it by polling'),
     );
-    return job;
   }
 
   async publishLogs(jobId: string, createdAfter: number): Promise<void> {
