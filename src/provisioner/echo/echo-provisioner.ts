@@ -6,6 +6,12 @@
  *   { "stages": [ { "stage": "Planning", "logs": ["line", {"level": "warn", "output": "…"}],
  *                   "sleep_ms": 500, "ignore_cancel": false, "fail": "message",
  *                   "resources": [{ "name": "dev", "type": "null_resource", "agents": [{ "name": "main" }] }] } ] }
+ *
+ * Template and workspace jobs (those with a payload) read the script from `echo.json` in the
+ * template archive instead, one per step: `{ "import": {…}, "start": {…}, "stop": {…},
+ * "destroy": {…}, "dry_run": {…} }`. A script there may also return `parameters`, `variables`,
+ * `readme` and `stop_resources` (import). Builds return a state `echo:<transition>:<n>` counting
+ * the builds that handed it on, so tests can see the state travel between builds.
  */
 import { sleep } from '../../sdk/sleep.js';
 import { z } from 'zod';
@@ -18,19 +24,13 @@ import {
   type ProvisionResult,
 } from '../../sdk/provisioner.js';
 import type { AcquiredJob } from '../../sdk/provisionerd-protocol.js';
+import { readTemplateArchive } from '../../sdk/template-archive.js';
 
-const Resource = z.object({
+// Resources pass through as the provisioner protocol's shape; only the identifying fields are checked.
+const Resource = z.looseObject({
   name: z.string(),
   type: z.string(),
-  agents: z
-    .array(
-      z.object({
-        name: z.string(),
-        operating_system: z.string().optional(),
-        architecture: z.string().optional(),
-      }),
-    )
-    .optional(),
+  agents: z.array(z.looseObject({ name: z.string() })).optional(),
 });
 
 const Stage = z.strictObject({
@@ -45,14 +45,53 @@ const Stage = z.strictObject({
   resources: z.array(Resource).default([]),
 });
 
-export const EchoInput = z.object({ stages: z.array(Stage).max(1000).default([]) });
+export const EchoInput = z.object({
+  stages: z.array(Stage).max(1000).default([]),
+  parameters: z.array(z.looseObject({ name: z.string() })).optional(),
+  variables: z.array(z.looseObject({ name: z.string() })).optional(),
+  readme: z.string().optional(),
+  stop_resources: z.array(Resource).optional(),
+});
 export type EchoInput = z.input<typeof EchoInput>;
+
+/** `echo.json` of a template archive: one script per step. */
+export type EchoTemplate = Partial<Record<'import' | 'start' | 'stop' | 'destroy' | 'dry_run', EchoInput>>;
+
+async function scriptFor(job: AcquiredJob): Promise<unknown> {
+  const payload = job.payload;
+  if (!payload) return job.input ?? {};
+  if (!job.template_source_archive) throw new ProvisionFailure('The job has no template archive.');
+  const entries = await readTemplateArchive(Buffer.from(job.template_source_archive, 'base64'));
+  const file = entries.find((e) => e.path === 'echo.json');
+  if (!file) return {};
+  let template: Record<string, unknown>;
+  try {
+    template = JSON.parse(file.data.toString('utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new ProvisionFailure(`echo.json is not valid JSON: ${(err as Error).message}`, 'INVALID_INPUT');
+  }
+  const step =
+    payload.type === 'template_version_import'
+      ? 'import'
+      : payload.type === 'template_version_dry_run'
+        ? 'dry_run'
+        : payload.metadata.workspace_transition;
+  return template[step] ?? {};
+}
+
+/** The next build's state: the transition and how many builds have carried the state so far. */
+function nextState(job: AcquiredJob): string | undefined {
+  if (job.payload?.type !== 'workspace_build') return undefined;
+  const previous = job.payload.state ? Buffer.from(job.payload.state, 'base64').toString('utf8') : '';
+  const count = Number(/^echo:[a-z]+:(\d+)$/.exec(previous)?.[1] ?? 0);
+  return Buffer.from(`echo:${job.payload.metadata.workspace_transition}:${count + 1}`).toString('base64');
+}
 
 export class EchoProvisioner implements Provisioner {
   readonly type = 'echo' as const;
 
   async provision(job: AcquiredJob, ctx: ProvisionContext): Promise<ProvisionResult> {
-    const parsed = EchoInput.safeParse(job.input ?? {});
+    const parsed = EchoInput.safeParse(await scriptFor(job));
     if (!parsed.success) {
       throw new ProvisionFailure(
         `The echo job input is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`,
@@ -73,8 +112,16 @@ export class EchoProvisioner implements Provisioner {
         throw new Error('interrupted during ' + stage.stage);
       }
       if (stage.fail !== undefined) throw new ProvisionFailure(stage.fail);
-      resources.push(...stage.resources);
+      resources.push(...(stage.resources as ProvisionedResource[]));
     }
-    return { resources };
+    const { parameters, variables, readme, stop_resources } = parsed.data;
+    return {
+      resources,
+      state: nextState(job),
+      parameters: parameters as ProvisionResult['parameters'],
+      variables: variables as ProvisionResult['variables'],
+      readme,
+      stop_resources: stop_resources as ProvisionedResource[] | undefined,
+    };
   }
 }
