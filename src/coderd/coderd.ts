@@ -29,6 +29,8 @@ import {
   type ProvisionerdTuning,
 } from './provisionerdserver/provisionerd-service.js';
 import { jobHandlers } from './provisionerdserver/job-handlers.js';
+import { AgentConnections } from './agent-connections.js';
+import { publishWorkspaceEvent } from './workspace-events.js';
 import { closeWebSockets, createWebSocketServer, markUpgrade } from './websocket.js';
 
 export interface CoderdOptions {
@@ -54,6 +56,7 @@ export class Coderd {
   readonly apiKeys: ApiKeysService;
   readonly provisionerd: ProvisionerdService;
   readonly jobReaper: JobReaper;
+  readonly agentConnections: AgentConnections;
   private readonly wss = createWebSocketServer();
   deploymentId = '';
   defaultOrganizationId = '';
@@ -79,6 +82,11 @@ export class Coderd {
       logger: this.logger.child({ component: 'provisioner-jobs' }),
       accessUrl: this.accessUrl,
     });
+    this.agentConnections = new AgentConnections(
+      this.store,
+      this.logger.child({ component: 'agents' }),
+      (id) => publishWorkspaceEvent(this.pubsub, this.logger, id),
+    );
     this.jobReaper = new JobReaper(this.provisionerd, this.logger.child({ component: 'job-reaper' }));
     this.routes = new RouteTable(buildRoutes({ loginRateLimit: options.loginRateLimit ?? 60 }));
   }
@@ -114,6 +122,7 @@ export class Coderd {
   async close(): Promise<void> {
     await this.jobReaper.close();
     await this.provisionerd.close();
+    this.agentConnections.closeAll();
     closeWebSockets(this.wss);
   }
 

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../sdk/logger.js';
 import type { UserActor } from '../database/authz/rbac.js';
 import type { APIKeyRow, OrganizationRow, UserRow } from '../database/models.js';
+import type { WorkspaceAgentWithWorkspaceRow } from '../database/queries/workspace-agents.js';
 import type { Coderd } from './coderd.js';
 
 export interface Authentication {
@@ -25,6 +26,8 @@ export interface RequestContext {
   user?: UserRow;
   /** Set by httpmw/organization-param for routes with `{organization}`. */
   organization?: OrganizationRow;
+  /** Set by httpmw/workspace-agent on the agent's own routes. */
+  agent?: WorkspaceAgentWithWorkspaceRow;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<void>;
@@ -44,4 +47,9 @@ export function userOf(ctx: RequestContext): UserRow {
 export function organizationOf(ctx: RequestContext): OrganizationRow {
   if (!ctx.organization) throw new Error('route is missing the organization-param middleware');
   return ctx.organization;
+}
+
+export function agentOf(ctx: RequestContext): WorkspaceAgentWithWorkspaceRow {
+  if (!ctx.agent) throw new Error('route is missing the workspace-agent middleware');
+  return ctx.agent;
 }

@@ -12,6 +12,7 @@ import { provisionerJobQueries, type ProvisionerJobQueries } from './queries/pro
 import { provisionerJobLogQueries, type ProvisionerJobLogQueries } from './queries/provisioner-job-logs.js';
 import { provisionerDaemonQueries, type ProvisionerDaemonQueries } from './queries/provisioner-daemons.js';
 import { workspaceResourceQueries, type WorkspaceResourceQueries } from './queries/workspace-resources.js';
+import { workspaceAgentQueries, type WorkspaceAgentQueries } from './queries/workspace-agents.js';
 import type { Queryable } from './db.js';
 
 export type Queries = UserQueries &
@@ -21,7 +22,8 @@ export type Queries = UserQueries &
   ProvisionerJobQueries &
   ProvisionerJobLogQueries &
   ProvisionerDaemonQueries &
-  WorkspaceResourceQueries;
+  WorkspaceResourceQueries &
+  WorkspaceAgentQueries;
 
 export interface Store extends Queries {
   /** Runs `fn` in one transaction; everything it does commits together or not at all. Nested calls join. */
@@ -38,6 +40,7 @@ function queriesFor(db: Queryable): Queries {
     ...provisionerJobLogQueries(db),
     ...provisionerDaemonQueries(db),
     ...workspaceResourceQueries(db),
+    ...workspaceAgentQueries(db),
   };
   // Map PostgreSQL errors users can cause (unique violations) into domain errors in one place.
   for (const [name, fn] of Object.entries(all)) {

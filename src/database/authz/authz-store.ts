@@ -8,11 +8,13 @@ import { type Policies, requireActor } from './policy.js';
 import { identityPolicies } from './identity-policies.js';
 import { provisionerPolicies } from './provisioner-policies.js';
 import { workspaceResourcePolicies } from './workspace-resource-policies.js';
+import { workspaceAgentPolicies } from './workspace-agent-policies.js';
 
 export const policies: Policies = {
   ...identityPolicies,
   ...provisionerPolicies,
   ...workspaceResourcePolicies,
+  ...workspaceAgentPolicies,
 };
 
 export function authzStore(inner: Store): Store {
