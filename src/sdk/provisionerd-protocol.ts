@@ -14,6 +14,8 @@ export const provisionerdMaxFrameBytes = 4 << 20;
 /** Close codes of the daemon socket: the peer sent something that is not the protocol. */
 export const provisionerdCloseProtocolError = 4400;
 export const provisionerdCloseGoingAway = 1001;
+/** The key the daemon connected with was deleted; reconnecting with it will be refused. */
+export const provisionerdCloseKeyRevoked = 4401;
 
 /** What a daemon says about itself when it connects. */
 export interface DaemonRegistration {

@@ -34,6 +34,9 @@ export const defaultProvisionerdTuning: ProvisionerdTuning = {
   acquireFallbackPollMs: 10_000,
 };
 
+/** Channel naming a deleted provisioner key (its id), so every replica drops daemons using it. */
+export const keyRevokedChannel = 'provisioner_key_revoked';
+
 /** Channel of log hints for one job: `{created_after}` or `{end_of_logs: true}`. */
 export const jobLogsChannel = (jobId: string) => `provisioner-log-logs:${jobId}`;
 
@@ -48,6 +51,9 @@ export interface PostJobParams {
 
 export class ProvisionerdService {
   readonly acquirer: Acquirer;
+  /** Daemon sockets of this replica by the key they authenticated with. */
+  private readonly keyHolders = new Map<string, Set<() => void>>();
+  private unsubscribeKeys: (() => Promise<void>) | undefined;
 
   constructor(
     /** The authorizing store; calls here switch to the provisionerd actor. */
@@ -63,12 +69,33 @@ export class ProvisionerdService {
     );
   }
 
-  start(): Promise<void> {
-    return this.acquirer.start();
+  async start(): Promise<void> {
+    await this.acquirer.start();
+    this.unsubscribeKeys = await this.pubsub.subscribe(keyRevokedChannel, (keyId) => {
+      for (const drop of this.keyHolders.get(keyId) ?? []) drop();
+    });
   }
 
-  close(): Promise<void> {
-    return this.acquirer.close();
+  async close(): Promise<void> {
+    await this.unsubscribeKeys?.();
+    await this.acquirer.close();
+  }
+
+  /** Calls `drop` when `keyId` is deleted on any replica; returns the unregister function. */
+  onKeyRevoked(keyId: string, drop: () => void): () => void {
+    let holders = this.keyHolders.get(keyId);
+    if (!holders) this.keyHolders.set(keyId, (holders = new Set()));
+    holders.add(drop);
+    return () => {
+      holders.delete(drop);
+      if (holders.size === 0) this.keyHolders.delete(keyId);
+    };
+  }
+
+  async publishKeyRevoked(keyId: string): Promise<void> {
+    await this.pubsub
+      .publish(keyRevokedChannel, keyId)
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not publish a key revocation'));
   }
 
   /** Registers (or re-registers) a daemon and returns the protocol endpoint for it. */

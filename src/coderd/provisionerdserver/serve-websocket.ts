@@ -13,6 +13,7 @@ import { provisionerTypes } from '../../sdk/provisioner-jobs.js';
 import { normalizeProvisionerTags, parseTagFlags, type ProvisionerTags } from '../../sdk/provisioner-tags.js';
 import {
   provisionerdApiVersion,
+  provisionerdCloseKeyRevoked,
   provisionerdCloseProtocolError,
   type ProvisionerdHelloFrame,
   type ProvisionerdResponseFrame,
@@ -192,7 +193,14 @@ function bridge(ws: WebSocket, server: DaemonServer, ctx: RequestContext): void 
       },
     );
   });
+  const keyId = server.daemon.key_id;
+  const forgetKey = keyId
+    ? ctx.api.provisionerd.onKeyRevoked(keyId, () =>
+        ws.close(provisionerdCloseKeyRevoked, 'the provisioner key was deleted'),
+      )
+    : () => {};
   ws.on('close', () => {
+    forgetKey();
     for (const ac of acquires.values()) ac.abort();
   });
   ws.on('error', (err) => logger.warn({ err: err.message }, 'provisioner daemon socket error'));

@@ -1,26 +1,14 @@
 /** SQL for registered provisioner daemons and provisioner keys. */
 import { many, one, type Queryable } from '../db.js';
 import type { ProvisionerDaemonRow, ProvisionerKeyRow } from '../models.js';
-import type { ProvisionerType } from '../../sdk/provisioner-jobs.js';
 
-export interface UpsertProvisionerDaemonParams {
-  id: string;
-  organization_id: string;
-  name: string;
-  provisioners: ProvisionerType[];
-  tags: Record<string, string>;
-  key_id: string | null;
-  version: string;
-  api_version: string;
-}
+/** A daemon row as the daemon describes itself; the database fills in the times. */
+export type UpsertProvisionerDaemonParams = Omit<
+  ProvisionerDaemonRow,
+  'created_at' | 'last_seen_at' | 'current_job_id'
+>;
 
-export interface InsertProvisionerKeyParams {
-  id: string;
-  organization_id: string;
-  name: string;
-  hashed_secret: Buffer;
-  tags: Record<string, string>;
-}
+export type InsertProvisionerKeyParams = Omit<ProvisionerKeyRow, 'created_at'>;
 
 export interface ProvisionerDaemonQueries {
   /** Registers a daemon; one reconnecting under the same name keeps its row (and id). */

@@ -1,7 +1,11 @@
 /** SQL for the provisioner job queue (coder-behaviour.md §2.3): post, acquire, heartbeat, finish, cancel, reap. */
 import { many, one, type Queryable } from '../db.js';
 import type { ProvisionerJobRow, ProvisionerJobWithQueueRow } from '../models.js';
-import type { ProvisionerJobType, ProvisionerType } from '../../sdk/provisioner-jobs.js';
+import type {
+  ProvisionerJobStatus,
+  ProvisionerJobType,
+  ProvisionerType,
+} from '../../sdk/provisioner-jobs.js';
 
 export interface InsertProvisionerJobParams {
   id: string;
@@ -34,9 +38,11 @@ export interface ProvisionerJobQueries {
   /** Exactly-once FIFO acquisition: one statement, FOR UPDATE SKIP LOCKED. */
   acquireProvisionerJob(p: AcquireProvisionerJobParams): Promise<ProvisionerJobRow | undefined>;
   getProvisionerJobById(id: string): Promise<ProvisionerJobWithQueueRow | undefined>;
+  /** Newest first; `statuses` (when given) keeps only jobs in one of them. */
   listProvisionerJobsByOrganization(
     organizationId: string,
     limit: number,
+    statuses?: ProvisionerJobStatus[],
   ): Promise<ProvisionerJobWithQueueRow[]>;
   /** The heartbeat: bumps updated_at when the worker still owns the unfinished job. */
   heartbeatProvisionerJob(id: string, workerId: string): Promise<{ canceled_at: Date | null } | undefined>;
@@ -105,11 +111,13 @@ export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
         [p.worker_id, p.organization_id, p.provisioners, JSON.stringify(p.tags)],
       ),
     getProvisionerJobById: (id) => one(db, `${withQueue} WHERE j.id = $1`, [id]),
-    listProvisionerJobsByOrganization: (organizationId, limit) =>
-      many(db, `${withQueue} WHERE j.organization_id = $1 ORDER BY j.created_at DESC LIMIT $2`, [
-        organizationId,
-        limit,
-      ]),
+    listProvisionerJobsByOrganization: (organizationId, limit, statuses) =>
+      many(
+        db,
+        `${withQueue} WHERE j.organization_id = $1 AND ($3::text[] IS NULL OR j.job_status = ANY($3::text[]))
+         ORDER BY j.created_at DESC LIMIT $2`,
+        [organizationId, limit, statuses?.length ? statuses : null],
+      ),
     heartbeatProvisionerJob: (id, workerId) =>
       one(
         db,
