@@ -27,10 +27,8 @@ export interface ProvisionerdTuning {
   acquireFallbackPollMs: number;
 }
 
-export const defaultProvisionerdTuning: ProvisionerdTuning = {
-  hungJobTimeoutMs: 60_000,
-  pendingJobTimeoutMs: 30 * 60_000,
-  reaperIntervalMs: 15_000,
+/** The reaper's timeouts and interval follow the deployment options (Coderd derives them). */
+export const defaultProvisionerdTuning: Pick<ProvisionerdTuning, 'acquireFallbackPollMs'> = {
   acquireFallbackPollMs: 10_000,
 };
 

@@ -22,6 +22,11 @@ export interface ProvisionerDaemonQueries {
   deleteProvisionerKey(id: string): Promise<void>;
 }
 
+// node-postgres has no parser for arrays of an enum type (it would return the text "{echo}").
+const daemonColumns = (d: string) =>
+  `${d}id, ${d}organization_id, ${d}name, ${d}provisioners::text[] AS provisioners, ${d}tags, ${d}key_id,
+   ${d}version, ${d}api_version, ${d}created_at, ${d}last_seen_at`;
+
 export function provisionerDaemonQueries(db: Queryable): ProvisionerDaemonQueries {
   return {
     async upsertProvisionerDaemon(p) {
@@ -32,7 +37,7 @@ export function provisionerDaemonQueries(db: Queryable): ProvisionerDaemonQuerie
          ON CONFLICT (organization_id, lower(name)) DO UPDATE SET
            provisioners = EXCLUDED.provisioners, tags = EXCLUDED.tags, key_id = EXCLUDED.key_id,
            version = EXCLUDED.version, api_version = EXCLUDED.api_version, last_seen_at = now()
-         RETURNING *, NULL::uuid AS current_job_id`,
+         RETURNING ${daemonColumns('')}, NULL::uuid AS current_job_id`,
         [
           p.id,
           p.organization_id,
@@ -51,7 +56,7 @@ export function provisionerDaemonQueries(db: Queryable): ProvisionerDaemonQuerie
     listProvisionerDaemonsByOrganization: (organizationId) =>
       many(
         db,
-        `SELECT d.*, (SELECT j.id FROM provisioner_jobs j WHERE j.worker_id = d.id AND j.completed_at IS NULL
+        `SELECT ${daemonColumns('d.')}, (SELECT j.id FROM provisioner_jobs j WHERE j.worker_id = d.id AND j.completed_at IS NULL
                       ORDER BY j.started_at DESC LIMIT 1) AS current_job_id
          FROM provisioner_daemons d WHERE d.organization_id = $1 ORDER BY d.name`,
         [organizationId],
