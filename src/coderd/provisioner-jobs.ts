@@ -58,8 +58,7 @@ export async function postProvisionerJob(ctx: RequestContext): Promise<void> {
     tags: req.tags,
     input: req.input,
   });
-  const job = await ctx.api.store.getProvisionerJobById(row.id);
-  writeJson(ctx.res, 201, toProvisionerJob(job!));
+  writeJson(ctx.res, 201, toProvisionerJob(row));
 }
 
 export async function cancelProvisionerJob(ctx: RequestContext): Promise<void> {

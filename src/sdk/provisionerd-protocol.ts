@@ -60,12 +60,16 @@ export interface UpdateJobResponse {
 export interface CompleteJobRequest {
   job_id: string;
   result: ProvisionResult;
+  /** Log lines not yet sent; stored before the job ends, saving a separate update. */
+  logs?: JobLog[];
 }
 
 export interface FailJobRequest {
   job_id: string;
   error: string;
   error_code?: string;
+  /** As in CompleteJobRequest. */
+  logs?: JobLog[];
 }
 
 /** The four calls of the protocol; acquireJob long-polls until a job or the signal. */

@@ -10,6 +10,7 @@ import type {
   AcquiredJob,
   CompleteJobRequest,
   FailJobRequest,
+  JobLog,
   ProvisionerDaemonApi,
   UpdateJobRequest,
   UpdateJobResponse,
@@ -83,20 +84,8 @@ export class DaemonServer implements ProvisionerDaemonApi {
       const beat = await store.heartbeatProvisionerJob(req.job_id, this.daemon.id);
       if (!beat) throw notOwned(req.job_id);
       await this.touch();
-      if (req.logs.length > 0) {
-        const ids = await store.insertProvisionerJobLogs(
-          req.job_id,
-          req.logs.map((l) => ({
-            created_at: new Date(l.created_at),
-            source: l.source,
-            level: l.level,
-            stage: l.stage.slice(0, maxLogStageLength),
-            output: l.output.slice(0, maxLogOutputLength),
-          })),
-          maxJobLogsBytes,
-        );
-        if (ids.length > 0) await this.service.publishLogs(req.job_id, Number(ids[0]) - 1);
-      }
+      const ids = await this.insertLogs(req.job_id, req.logs);
+      if (ids.length > 0) await this.service.publishLogs(req.job_id, Number(ids[0]) - 1);
       return { canceled: beat.canceled_at !== null };
     });
   }
@@ -104,6 +93,9 @@ export class DaemonServer implements ProvisionerDaemonApi {
   completeJob(req: CompleteJobRequest): Promise<void> {
     const { store } = this.service;
     return asProvisionerd(async () => {
+      // The final lines go in first (only if the job is still ours), so a reader that sees the job
+      // finished also sees all of its logs; the end-of-logs hint below wakes followers for them.
+      await this.insertLogs(req.job_id, req.logs ?? []);
       // Results (resources, agents, state) are stored by the template and build services of later
       // issues; the queue only records that the job finished.
       const job = await store.completeProvisionerJob(req.job_id, this.daemon.id);
@@ -116,6 +108,7 @@ export class DaemonServer implements ProvisionerDaemonApi {
   failJob(req: FailJobRequest): Promise<void> {
     const { store } = this.service;
     return asProvisionerd(async () => {
+      await this.insertLogs(req.job_id, req.logs ?? []);
       const job = await store.failProvisionerJob({
         id: req.job_id,
         worker_id: this.daemon.id,
@@ -141,6 +134,23 @@ export class DaemonServer implements ProvisionerDaemonApi {
       }
       await this.service.publishEndOfLogs(job.id);
     });
+  }
+
+  /** Stores a daemon's log lines, trimmed to the column limits, if the job is still its own. */
+  private insertLogs(jobId: string, logs: JobLog[]): Promise<string[]> {
+    if (logs.length === 0) return Promise.resolve([]);
+    return this.service.store.insertProvisionerJobLogs(
+      jobId,
+      logs.map((l) => ({
+        created_at: new Date(l.created_at),
+        source: l.source,
+        level: l.level,
+        stage: l.stage.slice(0, maxLogStageLength),
+        output: l.output.slice(0, maxLogOutputLength),
+      })),
+      maxJobLogsBytes,
+      this.daemon.id,
+    );
   }
 
   private async touch(): Promise<void> {

@@ -11,7 +11,7 @@ import { normalizeProvisionerTags } from '../../sdk/provisioner-tags.js';
 import { provisionerdApiVersion, type DaemonRegistration } from '../../sdk/provisionerd-protocol.js';
 import { withActor } from '../../database/authz/actor-context.js';
 import { systemActors } from '../../database/authz/actors.js';
-import type { ProvisionerJobRow } from '../../database/models.js';
+import type { ProvisionerJobWithQueueRow } from '../../database/models.js';
 import type { Pubsub } from '../../database/postgres/pubsub.js';
 import type { Store } from '../../database/store.js';
 import { Acquirer } from './acquirer.js';
@@ -121,7 +121,7 @@ export class ProvisionerdService {
    * Inserts a job as the current actor (so RBAC decides who may post) and wakes daemons. The
    * publish comes after the commit, so an acquirer that wakes always sees the row.
    */
-  async postJob(p: PostJobParams): Promise<ProvisionerJobRow> {
+  async postJob(p: PostJobParams): Promise<ProvisionerJobWithQueueRow> {
     const tags = normalizeProvisionerTags(p.tags);
     const job = await this.store.insertProvisionerJob({
       id: randomUUID(),

@@ -43,15 +43,18 @@ const JobLog = z.object({
   stage: z.string(),
   output: z.string(),
 });
-const UpdateParams = z.object({ job_id: z.string().regex(uuidRe), logs: z.array(JobLog).max(10_000) });
+const JobLogs = z.array(JobLog).max(10_000);
+const UpdateParams = z.object({ job_id: z.string().regex(uuidRe), logs: JobLogs });
 const CompleteParams = z.object({
   job_id: z.string().regex(uuidRe),
   result: z.object({ resources: z.array(z.any()), state: z.string().optional() }),
+  logs: JobLogs.optional(),
 });
 const FailParams = z.object({
   job_id: z.string().regex(uuidRe),
   error: z.string(),
   error_code: z.string().optional(),
+  logs: JobLogs.optional(),
 });
 
 interface DaemonAuth {

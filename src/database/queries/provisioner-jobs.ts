@@ -34,7 +34,8 @@ export interface FailProvisionerJobParams {
 }
 
 export interface ProvisionerJobQueries {
-  insertProvisionerJob(p: InsertProvisionerJobParams): Promise<ProvisionerJobRow>;
+  /** Returns the job with its queue position, read in the same statement. */
+  insertProvisionerJob(p: InsertProvisionerJobParams): Promise<ProvisionerJobWithQueueRow>;
   /** Exactly-once FIFO acquisition: one statement, FOR UPDATE SKIP LOCKED. */
   acquireProvisionerJob(p: AcquireProvisionerJobParams): Promise<ProvisionerJobRow | undefined>;
   getProvisionerJobById(id: string): Promise<ProvisionerJobWithQueueRow | undefined>;
@@ -77,10 +78,16 @@ const withQueue = `
 export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
   return {
     async insertProvisionerJob(p) {
-      return (await one<ProvisionerJobRow>(
+      // The count runs on the statement's snapshot, which does not hold the new row: it is last.
+      return (await one<ProvisionerJobWithQueueRow>(
         db,
-        `INSERT INTO provisioner_jobs (id, organization_id, initiator_id, provisioner, type, input, tags, file_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+        `WITH j AS (
+           INSERT INTO provisioner_jobs (id, organization_id, initiator_id, provisioner, type, input, tags, file_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *
+         ), q AS (
+           SELECT count(*)::int + 1 AS n FROM provisioner_jobs WHERE started_at IS NULL AND completed_at IS NULL
+         )
+         SELECT j.*, q.n AS queue_position, q.n AS queue_size, NULL::text AS worker_name FROM j, q`,
         [
           p.id,
           p.organization_id,
