@@ -22,7 +22,7 @@ export async function runBaseline(jobs: number, rate: number): Promise<Record<st
     clients.push(c);
     await c.connect();
     let wake: () => void = () => {};
-    let dirty = false;
+    let dirty: boolean;
     c.on('notification', () => {
       dirty = true;
       wake();
