@@ -3,11 +3,11 @@
 // poster INSERTs and NOTIFYs. No HTTP, authentication, protocol, logs or provisioner.
 import pg from 'pg';
 import { createTestDatabase } from '../../test/support/postgres.js';
-import { burst, paced, summarize, type PhaseResult } from './stats.js';
+import { collectJobs, runPhases, type Phase, type PhaseResult } from './stats.js';
 
 const workers = 5;
 
-export async function runBaseline(jobs: number, rate: number): Promise<Record<string, PhaseResult>> {
+export async function runBaseline(jobs: number, rate: number): Promise<Record<Phase, PhaseResult>> {
   await using db = await createTestDatabase({ migrate: false });
   await db.pool.query(`
     CREATE TABLE bench_jobs (
@@ -47,47 +47,23 @@ export async function runBaseline(jobs: number, rate: number): Promise<Record<st
       });
     }
   });
-  const post = (phase: string) => () =>
+  const post = (phase: Phase) => () =>
     db.pool.query(
       `WITH j AS (INSERT INTO bench_jobs (phase) VALUES ($1) RETURNING id)
                    SELECT pg_notify('bench_job_posted', '') FROM j`,
       [phase],
     );
-  const result: Record<string, PhaseResult> = {};
-  for (const [phase, run] of [
-    ['paced', () => paced(jobs, rate, post('paced'))],
-    ['burst', () => burst(jobs, 16, post('burst'))],
-  ] as const) {
-    await run();
-    result[phase] = await collect(db.pool, phase);
-  }
+  const result = await runPhases(jobs, rate, post, (phase) =>
+    collectJobs(db.pool, {
+      table: 'bench_jobs',
+      where: 'phase = $1',
+      params: [phase],
+      succeeded: 'completed_at IS NOT NULL',
+    }),
+  );
   stopping = true;
   await db.pool.query(`SELECT pg_notify('bench_job_posted', '')`);
   await Promise.all(loops);
   await Promise.all(clients.map((c) => c.end()));
   return result;
-}
-
-async function collect(pool: pg.Pool, phase: string): Promise<PhaseResult> {
-  for (;;) {
-    const r = await pool.query(
-      `SELECT count(*) AS n FROM bench_jobs WHERE phase = $1 AND completed_at IS NULL`,
-      [phase],
-    );
-    if (Number(r.rows[0].n) === 0) break;
-    await new Promise((res) => setTimeout(res, 20));
-  }
-  const rows = await pool.query(
-    `SELECT extract(epoch FROM started_at - created_at) * 1000 AS ms FROM bench_jobs WHERE phase = $1`,
-    [phase],
-  );
-  const span = await pool.query(
-    `SELECT extract(epoch FROM max(completed_at) - min(created_at)) AS s FROM bench_jobs WHERE phase = $1`,
-    [phase],
-  );
-  return summarize(
-    rows.rows.map((x: { ms: string }) => Number(x.ms)),
-    rows.rows.length,
-    Number(span.rows[0].s),
-  );
 }

@@ -10,13 +10,13 @@
 import { cpus } from 'node:os';
 import { runBaseline } from './baseline.js';
 import { runHangar } from './hangar.js';
-import { median, type PhaseResult } from './stats.js';
+import { median, type Phase, type PhaseResult } from './stats.js';
 
 const jobs = Number(process.argv[2] ?? 1000);
 const rate = Number(process.argv[3] ?? 200);
 const rounds = Number(process.argv[4] ?? 2);
 
-const runs: Record<'hangar' | 'baseline', Record<string, PhaseResult>[]> = { hangar: [], baseline: [] };
+const runs: Record<'hangar' | 'baseline', Record<Phase, PhaseResult>[]> = { hangar: [], baseline: [] };
 for (let r = 0; r < rounds; r++) {
   const order = r % 2 === 0 ? (['baseline', 'hangar'] as const) : (['hangar', 'baseline'] as const);
   for (const which of order) {
@@ -25,7 +25,7 @@ for (let r = 0; r < rounds; r++) {
     console.log(JSON.stringify({ round: r + 1, which, ...res }));
   }
 }
-const med = (which: 'hangar' | 'baseline', phase: string, f: (p: PhaseResult) => number) =>
+const med = (which: 'hangar' | 'baseline', phase: Phase, f: (p: PhaseResult) => number) =>
   median(runs[which].map((x) => f(x[phase]!)));
 console.log(
   JSON.stringify({

@@ -1,4 +1,5 @@
-// Percentiles and throughput of one benchmark phase.
+// The two phases every subject runs, and their percentiles and throughput read from the database.
+import type pg from 'pg';
 
 export interface PhaseResult {
   jobs: number;
@@ -59,5 +60,55 @@ export async function burst(
     [...Array(concurrency).keys()].map(async () => {
       while (next < n) await post(next++);
     }),
+  );
+}
+
+export type Phase = 'paced' | 'burst';
+
+/** Runs paced then burst; `post(phase)` posts one job, `collect(phase)` waits for and reads them. */
+export async function runPhases(
+  jobs: number,
+  rate: number,
+  post: (phase: Phase) => () => Promise<unknown>,
+  collect: (phase: Phase) => Promise<PhaseResult>,
+): Promise<Record<Phase, PhaseResult>> {
+  await paced(jobs, rate, post('paced'));
+  const pacedResult = await collect('paced');
+  await burst(jobs, 16, post('burst'));
+  return { paced: pacedResult, burst: await collect('burst') };
+}
+
+export interface JobsQuery {
+  table: string;
+  /** Selects the phase's jobs, e.g. `id = ANY($1::uuid[])`. */
+  where: string;
+  params: unknown[];
+  /** A boolean expression true for a job that succeeded. */
+  succeeded: string;
+}
+
+/** Waits until every selected job has completed, then summarizes them. */
+export async function collectJobs(pool: pg.Pool, q: JobsQuery): Promise<PhaseResult> {
+  for (;;) {
+    const r = await pool.query(
+      `SELECT count(*) AS n FROM ${q.table} WHERE ${q.where} AND completed_at IS NULL`,
+      q.params,
+    );
+    if (Number(r.rows[0].n) === 0) break;
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  const rows = await pool.query(
+    `SELECT extract(epoch FROM started_at - created_at) * 1000 AS ms, ${q.succeeded} AS ok
+     FROM ${q.table} WHERE ${q.where}`,
+    q.params,
+  );
+  const span = await pool.query(
+    `SELECT extract(epoch FROM max(completed_at) - min(created_at)) AS s FROM ${q.table} WHERE ${q.where}`,
+    q.params,
+  );
+  return summarize(
+    rows.rows.map((x: { ms: string }) => Number(x.ms)),
+    rows.rows.filter((x: { ok: boolean }) => x.ok).length,
+    Number(span.rows[0].s),
   );
 }
