@@ -3,7 +3,7 @@
 // poster INSERTs and NOTIFYs. No HTTP, authentication, protocol, logs or provisioner.
 import pg from 'pg';
 import { createTestDatabase } from '../../test/support/postgres.js';
-import { collectJobs, runPhases, type Phase, type PhaseResult } from './stats.js';
+import { collectJobs, processCpuMs, runPhases, type Phase, type PhaseResult } from './stats.js';
 
 const workers = 5;
 
@@ -53,13 +53,19 @@ export async function runBaseline(jobs: number, rate: number): Promise<Record<Ph
                    SELECT pg_notify('bench_job_posted', '') FROM j`,
       [phase],
     );
-  const result = await runPhases(jobs, rate, post, (phase) =>
-    collectJobs(db.pool, {
-      table: 'bench_jobs',
-      where: 'phase = $1',
-      params: [phase],
-      succeeded: 'completed_at IS NOT NULL',
-    }),
+  const result = await runPhases(
+    jobs,
+    rate,
+    post,
+    (phase) =>
+      collectJobs(db.pool, {
+        table: 'bench_jobs',
+        where: 'phase = $1',
+        params: [phase],
+        succeeded: 'completed_at IS NOT NULL',
+      }),
+    // This process: the five workers and the poster (PostgreSQL is not counted, as for Hangar).
+    () => processCpuMs(process.pid),
   );
   stopping = true;
   await db.pool.query(`SELECT pg_notify('bench_job_posted', '')`);

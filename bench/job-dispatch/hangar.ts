@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { spawnExternalDaemon, ownerClient } from '../../test/support/provisioner.js';
 import { startTestServer } from '../../test/support/server.js';
-import { collectJobs, runPhases, type Phase, type PhaseResult } from './stats.js';
+import { collectJobs, processCpuMs, runPhases, type Phase, type PhaseResult } from './stats.js';
 
 export async function runHangar(jobs: number, rate: number): Promise<Record<Phase, PhaseResult>> {
   await using server = await startTestServer({
@@ -32,13 +32,19 @@ export async function runHangar(jobs: number, rate: number): Promise<Record<Phas
       const job = await owner.provisioners.postJob('default', { provisioner: 'echo', input: { stages: [] } });
       ids[phase].push(job.id);
     };
-    return await runPhases(jobs, rate, post, (phase) =>
-      collectJobs(pool, {
-        table: 'provisioner_jobs',
-        where: 'id = ANY($1::uuid[])',
-        params: [ids[phase]],
-        succeeded: "job_status = 'succeeded'",
-      }),
+    return await runPhases(
+      jobs,
+      rate,
+      post,
+      (phase) =>
+        collectJobs(pool, {
+          table: 'provisioner_jobs',
+          where: 'id = ANY($1::uuid[])',
+          params: [ids[phase]],
+          succeeded: "job_status = 'succeeded'",
+        }),
+      // The server and the external daemons; PostgreSQL and this posting client are not counted.
+      () => processCpuMs(server.pid) + ext.reduce((n, d) => n + processCpuMs(d.child.pid!), 0),
     );
   } finally {
     for (const d of ext) d.child.kill('SIGTERM');

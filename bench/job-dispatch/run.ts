@@ -45,6 +45,7 @@ console.log(
           paced_jobs_per_s: med(w, 'paced', (p) => p.jobs_per_s),
           burst_jobs_per_s: med(w, 'burst', (p) => p.jobs_per_s),
           burst_dispatch_p95_ms: med(w, 'burst', (p) => p.dispatch_ms.p95),
+          burst_cpu_ms_per_job: med(w, 'burst', (p) => p.cpu_ms_per_job),
         },
       ]),
     ),

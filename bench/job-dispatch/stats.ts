@@ -1,4 +1,5 @@
 // The two phases every subject runs, and their percentiles and throughput read from the database.
+import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 
 export interface PhaseResult {
@@ -6,6 +7,8 @@ export interface PhaseResult {
   succeeded: number;
   dispatch_ms: { p50: number; p95: number; p99: number; max: number };
   jobs_per_s: number;
+  /** CPU time (user + system) of the measured processes per job, this phase. */
+  cpu_ms_per_job: number;
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -16,7 +19,11 @@ function pct(sorted: number[], p: number): number {
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** dispatchMs: started − created per job; spanS: last completion − first creation. */
-export function summarize(dispatchMs: number[], succeeded: number, spanS: number): PhaseResult {
+export function summarize(
+  dispatchMs: number[],
+  succeeded: number,
+  spanS: number,
+): Omit<PhaseResult, 'cpu_ms_per_job'> {
   const s = [...dispatchMs].sort((a, b) => a - b);
   return {
     jobs: s.length,
@@ -65,17 +72,36 @@ export async function burst(
 
 export type Phase = 'paced' | 'burst';
 
-/** Runs paced then burst; `post(phase)` posts one job, `collect(phase)` waits for and reads them. */
+/** CPU milliseconds (user + system) a process has used so far, from /proc (Linux). */
+export function processCpuMs(pid: number): number {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100; // getconf CLK_TCK on Linux
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
+
+/**
+ * Runs paced then burst; `post(phase)` posts one job, `collect(phase)` waits for and reads them,
+ * `cpuMs()` sums the CPU time of the processes that do the queue's work.
+ */
 export async function runPhases(
   jobs: number,
   rate: number,
   post: (phase: Phase) => () => Promise<unknown>,
-  collect: (phase: Phase) => Promise<PhaseResult>,
+  collect: (phase: Phase) => Promise<Omit<PhaseResult, 'cpu_ms_per_job'>>,
+  cpuMs: () => number,
 ): Promise<Record<Phase, PhaseResult>> {
-  await paced(jobs, rate, post('paced'));
-  const pacedResult = await collect('paced');
-  await burst(jobs, 16, post('burst'));
-  return { paced: pacedResult, burst: await collect('burst') };
+  const measured = async (run: () => Promise<void>, phase: Phase): Promise<PhaseResult> => {
+    const before = cpuMs();
+    await run();
+    const result = await collect(phase);
+    return { ...result, cpu_ms_per_job: Math.round(((cpuMs() - before) / jobs) * 100) / 100 };
+  };
+  return {
+    paced: await measured(() => paced(jobs, rate, post('paced')), 'paced'),
+    burst: await measured(() => burst(jobs, 16, post('burst')), 'burst'),
+  };
 }
 
 export interface JobsQuery {
@@ -88,7 +114,7 @@ export interface JobsQuery {
 }
 
 /** Waits until every selected job has completed, then summarizes them. */
-export async function collectJobs(pool: pg.Pool, q: JobsQuery): Promise<PhaseResult> {
+export async function collectJobs(pool: pg.Pool, q: JobsQuery): Promise<Omit<PhaseResult, 'cpu_ms_per_job'>> {
   for (;;) {
     const r = await pool.query(
       `SELECT count(*) AS n FROM ${q.table} WHERE ${q.where} AND completed_at IS NULL`,
