@@ -8,6 +8,7 @@ import { tokensCommand } from './commands/tokens.js';
 import { usersCommand } from './commands/users.js';
 import { versionCommand } from './commands/version.js';
 import { whoamiCommand } from './commands/whoami.js';
+import { provisionerCommand } from './provisioner/provisioner-command.js';
 import { serverCommand } from './server/server-command.js';
 import { agentCommand } from './agent/agent-command.js';
 
@@ -36,6 +37,7 @@ export function buildRootCommand(): Command {
     tokensCommand(),
     versionCommand(),
     serverCommand(),
+    provisionerCommand(),
   ];
   for (const cmd of commands) program.addCommand(cmd);
   program.addCommand(expCommand(), { hidden: true });

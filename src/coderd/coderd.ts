@@ -70,11 +70,20 @@ export class Coderd {
     this.accessUrl = options.accessUrl;
     this.users = new UsersService(this.store, () => this.defaultOrganizationId);
     this.apiKeys = new ApiKeysService(this.store, options.values);
+    const hung = options.values.provisionerHungJobTimeoutMs;
+    const pending = options.values.provisionerPendingJobTimeoutMs;
     this.provisionerd = new ProvisionerdService(
       this.store,
       this.pubsub,
       this.logger.child({ component: 'provisionerd' }),
-      { ...defaultProvisionerdTuning, ...options.provisionerd },
+      {
+        ...defaultProvisionerdTuning,
+        hungJobTimeoutMs: hung,
+        pendingJobTimeoutMs: pending,
+        // A few passes per timeout, so a job fails soon after its bound; at most every 15 s.
+        reaperIntervalMs: Math.max(250, Math.min(15_000, Math.min(hung, pending) / 4)),
+        ...options.provisionerd,
+      },
     );
     this.provisionerd.handlers = jobHandlers({
       store: this.store,

@@ -1,6 +1,10 @@
 /** Provisioner job handlers: list, get, post (echo jobs until templates exist), cancel, logs. */
 import { InvalidInput, NotFound, PreconditionFailed } from '../sdk/errors.js';
-import { PostProvisionerJobRequest } from '../sdk/provisioner-jobs.js';
+import {
+  PostProvisionerJobRequest,
+  provisionerJobStatuses,
+  type ProvisionerJobStatus,
+} from '../sdk/provisioner-jobs.js';
 import type { ProvisionerJobWithQueueRow } from '../database/models.js';
 import { readJson } from './httpapi/read.js';
 import { writeJson } from './httpapi/write.js';
@@ -16,9 +20,27 @@ async function jobInOrganization(ctx: RequestContext): Promise<ProvisionerJobWit
   return job;
 }
 
+/** GET /organizations/{org}/provisionerjobs[?limit=N][&status=pending,running] — newest first. */
 export async function listProvisionerJobs(ctx: RequestContext): Promise<void> {
-  const limit = Math.min(Math.max(Number(ctx.url.searchParams.get('limit') ?? 50) || 50, 1), 1000);
-  const jobs = await ctx.api.store.listProvisionerJobsByOrganization(organizationOf(ctx).id, limit);
+  const q = ctx.url.searchParams;
+  const limit = Math.min(Math.max(Number(q.get('limit') ?? 50) || 50, 1), 1000);
+  // Repeated or comma-separated, as Coder's `status` query parameter.
+  const statuses = q
+    .getAll('status')
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = statuses.find((s) => !(provisionerJobStatuses as readonly string[]).includes(s));
+  if (unknown !== undefined)
+    throw InvalidInput.field(
+      'status',
+      `Unknown status "${unknown}"; use ${provisionerJobStatuses.join(', ')}.`,
+    );
+  const jobs = await ctx.api.store.listProvisionerJobsByOrganization(
+    organizationOf(ctx).id,
+    limit,
+    statuses as ProvisionerJobStatus[],
+  );
   writeJson(ctx.res, 200, jobs.map(toProvisionerJob));
 }
 
@@ -36,8 +58,7 @@ export async function postProvisionerJob(ctx: RequestContext): Promise<void> {
     tags: req.tags,
     input: req.input,
   });
-  const job = await ctx.api.store.getProvisionerJobById(row.id);
-  writeJson(ctx.res, 201, toProvisionerJob(job!));
+  writeJson(ctx.res, 201, toProvisionerJob(row));
 }
 
 export async function cancelProvisionerJob(ctx: RequestContext): Promise<void> {

@@ -41,8 +41,10 @@ export function serverCommand(): Command {
     // Loaded on demand: every other `hangar` command would otherwise pay for the whole server.
     const { startServer } = await import('../../coderd/start-server.js');
     const { builtinDaemonStarter } = await import('../../provisionerd/built-in-daemons.js');
-    const { EchoProvisioner } = await import('../../provisioner/echo/echo-provisioner.js');
+    const { availableProvisionerTypes, loadProvisioners } =
+      await import('../provisioner/provisioner-registry.js');
     const logger = createLogger({ level: values.logLevel, format: values.logFormat });
+    const daemonLogger = logger.child({ component: 'provisionerd' });
     const configDir = resolveConfigDir(globals.globalConfig);
     let fatal: Error | undefined;
     let wake: () => void = () => {};
@@ -51,11 +53,14 @@ export function serverCommand(): Command {
       values,
       configDir,
       logger,
-      // The built-in daemons run the same code as external ones (src/provisionerd); the Terraform
-      // provisioner joins the echo one when templates land.
+      // The built-in daemons run the same code as external ones (src/provisionerd) and serve every
+      // provisioner this build has (provisioner-registry.ts).
       startBuiltinDaemons: builtinDaemonStarter({
-        provisioners: [new EchoProvisioner()],
-        logger: logger.child({ component: 'provisionerd' }),
+        provisioners: await loadProvisioners(availableProvisionerTypes, {
+          cacheDir: values.cacheDir,
+          logger: daemonLogger,
+        }),
+        logger: daemonLogger,
       }),
       onFatal: (err) => {
         fatal = err;

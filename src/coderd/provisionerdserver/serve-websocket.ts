@@ -13,6 +13,7 @@ import { provisionerTypes } from '../../sdk/provisioner-jobs.js';
 import { normalizeProvisionerTags, parseTagFlags, type ProvisionerTags } from '../../sdk/provisioner-tags.js';
 import {
   provisionerdApiVersion,
+  provisionerdCloseKeyRevoked,
   provisionerdCloseProtocolError,
   type ProvisionerdHelloFrame,
   type ProvisionerdResponseFrame,
@@ -41,15 +42,19 @@ const JobLog = z.object({
   stage: z.string(),
   output: z.string(),
 });
-const UpdateParams = z.object({ job_id: z.string().regex(uuidPattern), logs: z.array(JobLog).max(10_000) });
+const JobLogs = z.array(JobLog).max(10_000);
+const UpdateParams = z.object({ job_id: z.string().regex(uuidPattern), logs: JobLogs });
 const CompleteParams = z.object({
   job_id: z.string().regex(uuidPattern),
   result: z.object({ resources: z.array(z.any()), state: z.string().optional() }),
+  logs: JobLogs.optional(),
 });
 const FailParams = z.object({
   job_id: z.string().regex(uuidPattern),
   error: z.string(),
   error_code: z.string().optional(),
+  state: z.string().optional(),
+  logs: JobLogs.optional(),
 });
 
 interface DaemonAuth {
@@ -191,7 +196,14 @@ function bridge(ws: WebSocket, server: DaemonServer, ctx: RequestContext): void 
       },
     );
   });
+  const keyId = server.daemon.key_id;
+  const forgetKey = keyId
+    ? ctx.api.provisionerd.onKeyRevoked(keyId, () =>
+        ws.close(provisionerdCloseKeyRevoked, 'the provisioner key was deleted'),
+      )
+    : () => {};
   ws.on('close', () => {
+    forgetKey();
     for (const ac of acquires.values()) ac.abort();
   });
   ws.on('error', (err) => logger.warn({ err: err.message }, 'provisioner daemon socket error'));
