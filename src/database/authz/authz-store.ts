@@ -7,8 +7,9 @@ import type { Store } from '../store.js';
 import { type Policies, requireActor } from './policy.js';
 import { identityPolicies } from './identity-policies.js';
 import { provisionerPolicies } from './provisioner-policies.js';
+import { templatePolicies } from './template-policies.js';
 
-export const policies: Policies = { ...identityPolicies, ...provisionerPolicies };
+export const policies: Policies = { ...identityPolicies, ...provisionerPolicies, ...templatePolicies };
 
 export function authzStore(inner: Store): Store {
   const wrapped = {
