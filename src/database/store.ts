@@ -14,6 +14,7 @@ import { provisionerDaemonQueries, type ProvisionerDaemonQueries } from './queri
 import { fileQueries, type FileQueries } from './queries/files.js';
 import { templateQueries, type TemplateQueries } from './queries/templates.js';
 import { templateVersionQueries, type TemplateVersionQueries } from './queries/template-versions.js';
+import { workspaceResourceQueries, type WorkspaceResourceQueries } from './queries/workspace-resources.js';
 import type { Queryable } from './db.js';
 
 export type Queries = UserQueries &
@@ -25,7 +26,8 @@ export type Queries = UserQueries &
   ProvisionerDaemonQueries &
   FileQueries &
   TemplateQueries &
-  TemplateVersionQueries;
+  TemplateVersionQueries &
+  WorkspaceResourceQueries;
 
 export interface Store extends Queries {
   /** Runs `fn` in one transaction; everything it does commits together or not at all. Nested calls join. */
@@ -44,6 +46,7 @@ function queriesFor(db: Queryable): Queries {
     ...fileQueries(db),
     ...templateQueries(db),
     ...templateVersionQueries(db),
+    ...workspaceResourceQueries(db),
   };
   // Map PostgreSQL errors users can cause (unique violations) into domain errors in one place.
   for (const [name, fn] of Object.entries(all)) {

@@ -8,8 +8,14 @@ import { type Policies, requireActor } from './policy.js';
 import { identityPolicies } from './identity-policies.js';
 import { provisionerPolicies } from './provisioner-policies.js';
 import { templatePolicies } from './template-policies.js';
+import { workspaceResourcePolicies } from './workspace-resource-policies.js';
 
-export const policies: Policies = { ...identityPolicies, ...provisionerPolicies, ...templatePolicies };
+export const policies: Policies = {
+  ...identityPolicies,
+  ...provisionerPolicies,
+  ...workspaceResourcePolicies,
+  ...templatePolicies,
+};
 
 export function authzStore(inner: Store): Store {
   const wrapped = {
