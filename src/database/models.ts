@@ -212,6 +212,8 @@ export interface TemplateVersionVariableRow {
   default_value: string;
   required: boolean;
   sensitive: boolean;
+}
+
 // What jobs provisioned (builds, template imports, dry-runs): resources and their agents.
 
 export interface WorkspaceResourceRow {

@@ -1,5 +1,5 @@
 /** SQL for template versions and what their import stored: parameters, variables, readme. */
-import { many, one, type Queryable } from '../db.js';
+import { insertMany, many, one, type Queryable } from '../db.js';
 import type {
   TemplateVersionParameterRow,
   TemplateVersionRow,
@@ -104,40 +104,24 @@ export function templateVersionQueries(db: Queryable): TemplateVersionQueries {
         [id, p.readme, JSON.stringify(p.external_auth_providers)],
       );
     },
-    async insertTemplateVersionParameters(versionId, params) {
-      if (params.length === 0) return;
-      // One statement for all rows: a jsonb array expanded by jsonb_to_recordset.
-      await db.query(
-        `INSERT INTO template_version_parameters (template_version_id, name, display_name, description, type,
-           mutable, default_value, icon, options, validation_regex, validation_min, validation_max,
-           validation_error, validation_monotonic, required, ephemeral, display_order)
-         SELECT $1, r.name, r.display_name, r.description, r.type, r.mutable, r.default_value, r.icon,
-           r.options, r.validation_regex, r.validation_min, r.validation_max, r.validation_error,
-           r.validation_monotonic, r.required, r.ephemeral, r.display_order
-         FROM jsonb_to_recordset($2::jsonb) AS r(name text, display_name text, description text, type text,
-           mutable boolean, default_value text, icon text, options jsonb, validation_regex text,
-           validation_min integer, validation_max integer, validation_error text,
-           validation_monotonic text, required boolean, ephemeral boolean, display_order integer)`,
-        [versionId, JSON.stringify(params)],
-      );
-    },
+    insertTemplateVersionParameters: (versionId, params) =>
+      insertMany(
+        db,
+        'template_version_parameters',
+        params.map((p) => ({ template_version_id: versionId, ...p })),
+      ),
     listTemplateVersionParameters: (versionId) =>
       many(
         db,
         `SELECT * FROM template_version_parameters WHERE template_version_id = $1 ORDER BY display_order, lower(name)`,
         [versionId],
       ),
-    async insertTemplateVersionVariables(versionId, vars) {
-      if (vars.length === 0) return;
-      await db.query(
-        `INSERT INTO template_version_variables (template_version_id, name, description, type, value,
-           default_value, required, sensitive)
-         SELECT $1, r.name, r.description, r.type, r.value, r.default_value, r.required, r.sensitive
-         FROM jsonb_to_recordset($2::jsonb) AS r(name text, description text, type text, value text,
-           default_value text, required boolean, sensitive boolean)`,
-        [versionId, JSON.stringify(vars)],
-      );
-    },
+    insertTemplateVersionVariables: (versionId, vars) =>
+      insertMany(
+        db,
+        'template_version_variables',
+        vars.map((v) => ({ template_version_id: versionId, ...v })),
+      ),
     listTemplateVersionVariables: (versionId) =>
       many(db, `SELECT * FROM template_version_variables WHERE template_version_id = $1 ORDER BY name`, [
         versionId,
