@@ -22,6 +22,8 @@ import type { RequestContext } from './request-context.js';
 import { buildRoutes } from './router.js';
 import { RouteTable, runChain } from './routes.js';
 import { UsersService } from './users-service.js';
+import { TemplatesService } from './templates-service.js';
+import { TemplateVersionsService } from './template-versions-service.js';
 import { JobReaper } from './job-reaper.js';
 import {
   defaultProvisionerdTuning,
@@ -53,6 +55,8 @@ export class Coderd {
   readonly users: UsersService;
   readonly apiKeys: ApiKeysService;
   readonly provisionerd: ProvisionerdService;
+  readonly templates: TemplatesService;
+  readonly templateVersions: TemplateVersionsService;
   readonly jobReaper: JobReaper;
   private readonly wss = createWebSocketServer();
   deploymentId = '';
@@ -79,6 +83,8 @@ export class Coderd {
       logger: this.logger.child({ component: 'provisioner-jobs' }),
       accessUrl: this.accessUrl,
     });
+    this.templates = new TemplatesService(this.store);
+    this.templateVersions = new TemplateVersionsService(this.store, this.provisionerd);
     this.jobReaper = new JobReaper(this.provisionerd, this.logger.child({ component: 'job-reaper' }));
     this.routes = new RouteTable(buildRoutes({ loginRateLimit: options.loginRateLimit ?? 60 }));
   }
