@@ -12,6 +12,13 @@ import type {
   InsertTemplateVersionVariable,
 } from '../database/queries/template-versions.js';
 
+/** The job's error is all a pusher sees, so it spells out every problem, not just the fields. */
+function throwProblems(v: Validator, what: string): void {
+  if (v.problems.length === 0) return;
+  const list = v.problems.map((p) => `${p.field}: ${p.detail}`).join('; ');
+  throw new InvalidInput(`${what}: ${list}`, { validations: v.problems });
+}
+
 /** Why `value` is not a `type` value, or undefined when it is. */
 export function typeProblem(type: string, value: string): string | undefined {
   switch (type) {
@@ -121,7 +128,7 @@ export function parameterRows(params: Partial<RichParameter>[]): InsertTemplateV
       display_order: p.order ?? i,
     };
   });
-  v.throwIfInvalid('The template has invalid parameters.');
+  throwProblems(v, 'The template has invalid parameters');
   return rows;
 }
 
@@ -157,7 +164,7 @@ export function variableRows(
       sensitive: t.sensitive ?? false,
     };
   });
-  v.throwIfInvalid('The template variables are not satisfied.');
+  throwProblems(v, 'The template variables are not satisfied');
   return rows;
 }
 
