@@ -63,7 +63,10 @@ test('oversize, wrong type, empty and hostile archives are refused and nothing i
   const hostile: { entries: Parameters<typeof tarOf>[0]; why: RegExp }[] = [
     { entries: [{ name: '/etc/passwd', data: 'x' }], why: /absolute path/ },
     { entries: [{ name: '../escape.tf', data: 'x' }], why: /contains "\.\."/ },
-    { entries: [{ name: 'link', type: 'symlink', linkname: '../../etc/shadow' }], why: /outside the template/ },
+    {
+      entries: [{ name: 'link', type: 'symlink', linkname: '../../etc/shadow' }],
+      why: /outside the template/,
+    },
     { entries: [{ name: 'null', type: 'character-device' }], why: /character-device/ },
   ];
   for (const h of hostile) {

@@ -4,10 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Conflict, InvalidInput } from '../sdk/errors.js';
-import type {
-  CreateTemplateVersionDryRunRequest,
-  CreateTemplateVersionRequest,
-} from '../sdk/templates.js';
+import type { CreateTemplateVersionDryRunRequest, CreateTemplateVersionRequest } from '../sdk/templates.js';
 import type {
   OrganizationRow,
   ProvisionerJobRow,
@@ -21,7 +18,10 @@ import { uniqueVersionName } from './template-versions-names.js';
 import { checkVariableValues } from './template-versions-parameters.js';
 
 /** The version's import job; it exists whenever the version does (same transaction, foreign key). */
-export async function importJobOf(store: Store, version: TemplateVersionRow): Promise<ProvisionerJobWithQueueRow> {
+export async function importJobOf(
+  store: Store,
+  version: TemplateVersionRow,
+): Promise<ProvisionerJobWithQueueRow> {
   const job = await store.getProvisionerJobById(version.job_id);
   if (!job) throw new Error(`template version ${version.id} has no readable import job`);
   return job;
@@ -37,9 +37,14 @@ export async function requireImported(
   const job = await importJobOf(store, version);
   if (job.job_status !== 'succeeded') {
     const why = job.error ? `: ${job.error}` : '';
-    throw new InvalidInput(`Template version "${version.name}" cannot ${use}: its import ${job.job_status}${why}.`, {
-      validations: [{ field, detail: `The version's import job is ${job.job_status}; it must have succeeded.` }],
-    });
+    throw new InvalidInput(
+      `Template version "${version.name}" cannot ${use}: its import ${job.job_status}${why}.`,
+      {
+        validations: [
+          { field, detail: `The version's import job is ${job.job_status}; it must have succeeded.` },
+        ],
+      },
+    );
   }
   if (version.archived) throw InvalidInput.field(field, `Template version "${version.name}" is archived.`);
   return job;
@@ -70,7 +75,8 @@ export class TemplateVersionsService {
       templateId = template.id;
     }
     const taken = async (name: string) =>
-      templateId !== null && (await store.getTemplateVersionByTemplateAndName(templateId, name)) !== undefined;
+      templateId !== null &&
+      (await store.getTemplateVersionByTemplateAndName(templateId, name)) !== undefined;
     if (req.name && (await taken(req.name)))
       throw new Conflict(`The template already has a version named "${req.name}".`, {
         validations: [{ field: 'name', detail: 'A version with this name already exists in the template.' }],

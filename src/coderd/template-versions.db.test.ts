@@ -2,9 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import type { ProvisionerJobLog } from '../sdk/provisioner-jobs.js';
-import type { EchoTemplate } from '../provisioner/echo/echo-provisioner.js';
+
 import { expectError, startTestCoderd, type TestCoderd } from '../../test/support/coderd.js';
-import { echoArchive, pushEchoVersion, waitForImport } from '../../test/support/templates.js';
+import {
+  echoArchive,
+  pushEchoVersion,
+  waitForImport,
+  type EchoTemplate,
+} from '../../test/support/templates.js';
 
 let t: TestCoderd;
 before(async () => {

@@ -2,6 +2,8 @@
 import tar from 'tar-stream';
 import type { HangarClient } from '../../src/sdk/hangar-client.js';
 import type { EchoTemplate } from '../../src/provisioner/echo/echo-provisioner.js';
+
+export type { EchoTemplate };
 import type { TemplateVersion } from '../../src/sdk/templates.js';
 
 export interface TarEntry {
@@ -48,7 +50,8 @@ export async function waitForImport(
   for (;;) {
     const v = await client.templates.version(versionId);
     if (until(v)) return v;
-    if (Date.now() > deadline) throw new Error(`version ${versionId} still ${v.job.status} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`version ${versionId} still ${v.job.status} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

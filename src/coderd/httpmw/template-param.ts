@@ -3,7 +3,6 @@ import { NotFound } from '../../sdk/errors.js';
 import { isUuid } from './uuid.js';
 import type { Middleware } from '../request-context.js';
 
-
 export const templateParam: Middleware = async (ctx, next) => {
   const id = ctx.params.template ?? '';
   const template = isUuid(id) ? await ctx.api.store.getTemplateById(id) : undefined;

@@ -39,13 +39,7 @@ export function templateDryRunJob(deps: JobHandlerDeps): JobTypeHandler {
           type: 'template_version_dry_run',
           rich_parameter_values: input.rich_parameter_values,
           variable_values: [...variables].map(([name, value]) => ({ name, value })),
-          metadata: await templateJobMetadata(
-            deps.store,
-            deps.accessUrl,
-            job,
-            version,
-            input.workspace_name,
-          ),
+          metadata: await templateJobMetadata(deps.store, deps.accessUrl, job, version, input.workspace_name),
         },
         template_source_archive: await jobArchive(deps.store, job),
       };

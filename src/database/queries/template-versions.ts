@@ -30,10 +30,16 @@ export interface TemplateVersionQueries {
   insertTemplateVersion(p: InsertTemplateVersionParams): Promise<TemplateVersionRow>;
   getTemplateVersionById(id: string): Promise<TemplateVersionRow | undefined>;
   getTemplateVersionByJobId(jobId: string): Promise<TemplateVersionRow | undefined>;
-  getTemplateVersionByTemplateAndName(templateId: string, name: string): Promise<TemplateVersionRow | undefined>;
+  getTemplateVersionByTemplateAndName(
+    templateId: string,
+    name: string,
+  ): Promise<TemplateVersionRow | undefined>;
   /** Unarchived versions of a template, oldest first (Coder's order). */
   listTemplateVersionsByTemplate(templateId: string): Promise<TemplateVersionRow[]>;
-  updateTemplateVersion(id: string, p: { name: string; message: string }): Promise<TemplateVersionRow | undefined>;
+  updateTemplateVersion(
+    id: string,
+    p: { name: string; message: string },
+  ): Promise<TemplateVersionRow | undefined>;
   /** Attaches a version that has no template yet; undefined when it already has one. */
   attachTemplateVersion(id: string, templateId: string): Promise<TemplateVersionRow | undefined>;
   /** What the import found besides parameters and variables. */

@@ -89,7 +89,14 @@ const decorated = (source: string) => `
 export function templateQueries(db: Queryable): TemplateQueries {
   return {
     async insertTemplate(p) {
-      const cols = ['id', 'organization_id', 'provisioner', 'active_version_id', 'created_by', ...settingColumns];
+      const cols = [
+        'id',
+        'organization_id',
+        'provisioner',
+        'active_version_id',
+        'created_by',
+        ...settingColumns,
+      ];
       const values = cols.map((c) => p[c as keyof InsertTemplateParams]);
       return (await one<TemplateRow>(
         db,
