@@ -9,6 +9,7 @@ import { usersCommand } from './commands/users.js';
 import { versionCommand } from './commands/version.js';
 import { whoamiCommand } from './commands/whoami.js';
 import { serverCommand } from './server/server-command.js';
+import { agentCommand } from './agent/agent-command.js';
 
 export function buildRootCommand(): Command {
   const program = new Command('hangar')
@@ -38,6 +39,7 @@ export function buildRootCommand(): Command {
   ];
   for (const cmd of commands) program.addCommand(cmd);
   program.addCommand(expCommand(), { hidden: true });
+  program.addCommand(agentCommand(), { hidden: true });
   // Subcommands inherit exitOverride so usage errors reach main.ts instead of exiting directly.
   const inherit = (cmd: Command) => {
     cmd

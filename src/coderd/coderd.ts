@@ -31,6 +31,8 @@ import {
   type ProvisionerdTuning,
 } from './provisionerdserver/provisionerd-service.js';
 import { jobHandlers } from './provisionerdserver/job-handlers.js';
+import { AgentConnections } from './agent-connections.js';
+import { publishWorkspaceEvent } from './workspace-events.js';
 import { closeWebSockets, createWebSocketServer, markUpgrade } from './websocket.js';
 
 export interface CoderdOptions {
@@ -58,6 +60,7 @@ export class Coderd {
   readonly templates: TemplatesService;
   readonly templateVersions: TemplateVersionsService;
   readonly jobReaper: JobReaper;
+  readonly agentConnections: AgentConnections;
   private readonly wss = createWebSocketServer();
   deploymentId = '';
   defaultOrganizationId = '';
@@ -85,6 +88,11 @@ export class Coderd {
     });
     this.templates = new TemplatesService(this.store);
     this.templateVersions = new TemplateVersionsService(this.store, this.provisionerd);
+    this.agentConnections = new AgentConnections(
+      this.store,
+      this.logger.child({ component: 'agents' }),
+      (id) => publishWorkspaceEvent(this.pubsub, this.logger, id),
+    );
     this.jobReaper = new JobReaper(this.provisionerd, this.logger.child({ component: 'job-reaper' }));
     this.routes = new RouteTable(buildRoutes({ loginRateLimit: options.loginRateLimit ?? 60 }));
   }
@@ -120,6 +128,7 @@ export class Coderd {
   async close(): Promise<void> {
     await this.jobReaper.close();
     await this.provisionerd.close();
+    this.agentConnections.closeAll();
     closeWebSockets(this.wss);
   }
 

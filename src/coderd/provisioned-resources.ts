@@ -16,10 +16,10 @@ import type {
 import type { WorkspaceAgentRow, WorkspaceAppRow } from '../database/models.js';
 import type { ProvisionedRows } from '../database/queries/workspace-resources.js';
 import type { Store } from '../database/store.js';
+import { uuidPattern } from '../sdk/validation.js';
 
 /** Coder's agent name and app slug rule (provisioner/terraform/resources.go). */
 const nameRule = /^[a-z0-9](-?[a-z0-9])*$/i;
-const uuidRule = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const defaultDisplayApps: DisplayApp[] = ['vscode', 'web_terminal', 'ssh_helper', 'port_forwarding_helper'];
 /** An agent silent for this long after connecting is reported disconnected. */
 export const agentInactiveDisconnectMs = 30_000;
@@ -47,7 +47,7 @@ function validate(resources: ProvisionedResource[]): void {
           detail: 'Duplicate agent name; agent names must be unique (case-insensitive).',
         });
       agentNames.add(a.name.toLowerCase());
-      if (a.auth_token !== undefined && !uuidRule.test(a.auth_token))
+      if (a.auth_token !== undefined && !uuidPattern.test(a.auth_token))
         problems.push({ field, detail: 'The agent token is not a UUID.' });
       const slugs = new Set<string>();
       for (const app of a.apps ?? []) {

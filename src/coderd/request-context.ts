@@ -9,6 +9,7 @@ import type {
   TemplateVersionRow,
   UserRow,
 } from '../database/models.js';
+import type { WorkspaceAgentWithWorkspaceRow } from '../database/queries/workspace-agents.js';
 import type { Coderd } from './coderd.js';
 
 export interface Authentication {
@@ -35,6 +36,8 @@ export interface RequestContext {
   template?: TemplateRow;
   /** Set by httpmw/template-param for routes with `{templateversion}`. */
   templateVersion?: TemplateVersionRow;
+  /** Set by httpmw/workspace-agent on the agent's own routes. */
+  agent?: WorkspaceAgentWithWorkspaceRow;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<void>;
@@ -64,4 +67,9 @@ export function templateOf(ctx: RequestContext): TemplateRow {
 export function templateVersionOf(ctx: RequestContext): TemplateVersionRow {
   if (!ctx.templateVersion) throw new Error('route is missing the template-version-param middleware');
   return ctx.templateVersion;
+}
+
+export function agentOf(ctx: RequestContext): WorkspaceAgentWithWorkspaceRow {
+  if (!ctx.agent) throw new Error('route is missing the workspace-agent middleware');
+  return ctx.agent;
 }

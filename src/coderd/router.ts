@@ -19,6 +19,9 @@ import * as provisionerJobs from './provisioner-jobs.js';
 import { serveProvisionerDaemon } from './provisionerdserver/serve-websocket.js';
 import { RouteGroup, type Route } from './routes.js';
 import * as users from './users.js';
+import * as agentArtifacts from './agent-artifacts.js';
+import { requireWorkspaceAgent } from './httpmw/workspace-agent.js';
+import * as workspaceAgents from './workspace-agents.js';
 
 export interface RouterOptions {
   loginRateLimit: number;
@@ -30,6 +33,7 @@ export function buildRoutes(options: RouterOptions): Route[] {
   const loginLimit = rateLimit(new RateLimiter(options.loginRateLimit, 60_000), byIp);
 
   root.get('/healthz', deployment.healthz);
+  root.get('/bin/{file}', agentArtifacts.agentBinary);
   root.group('/api/v2', [], (api) => {
     api.get('/buildinfo', deployment.buildInfo);
     api.get('/users/first', authn.getFirstUser);
@@ -37,6 +41,13 @@ export function buildRoutes(options: RouterOptions): Route[] {
     api.post('/users/login', loginLimit, authn.login);
     // Daemons authenticate with a provisioner key, the PSK or a session (checked in the handler).
     api.get('/organizations/{organization}/provisionerdaemons/serve', serveProvisionerDaemon);
+    api.get('/init-script/{os}/{arch}', agentArtifacts.initScript);
+    api.group('/workspaceagents/me', [requireWorkspaceAgent], (me) => {
+      me.get('/manifest', workspaceAgents.getManifest);
+      me.post('/report-lifecycle', workspaceAgents.postLifecycle);
+      me.post('/startup', workspaceAgents.postStartup);
+      me.get('/rpc', workspaceAgents.serveAgentRpc);
+    });
 
     api.group('', [requireApiKey], (authed) => {
       authed.post('/users/logout', authn.logout);
@@ -103,6 +114,7 @@ export function buildRoutes(options: RouterOptions): Route[] {
         v.patch('/dry-run/{jobID}/cancel', templateVersions.cancelDryRun);
       });
       authed.get('/provisionerjobs/{job}/logs', provisionerJobs.provisionerJobLogs);
+      authed.get('/workspaceagents/{workspaceagent}', workspaceAgents.getWorkspaceAgent);
       authed.get('/debug/health', deployment.debugHealth);
     });
   });

@@ -15,6 +15,7 @@ import { fileQueries, type FileQueries } from './queries/files.js';
 import { templateQueries, type TemplateQueries } from './queries/templates.js';
 import { templateVersionQueries, type TemplateVersionQueries } from './queries/template-versions.js';
 import { workspaceResourceQueries, type WorkspaceResourceQueries } from './queries/workspace-resources.js';
+import { workspaceAgentQueries, type WorkspaceAgentQueries } from './queries/workspace-agents.js';
 import type { Queryable } from './db.js';
 
 export type Queries = UserQueries &
@@ -27,7 +28,8 @@ export type Queries = UserQueries &
   FileQueries &
   TemplateQueries &
   TemplateVersionQueries &
-  WorkspaceResourceQueries;
+  WorkspaceResourceQueries &
+  WorkspaceAgentQueries;
 
 export interface Store extends Queries {
   /** Runs `fn` in one transaction; everything it does commits together or not at all. Nested calls join. */
@@ -47,6 +49,7 @@ function queriesFor(db: Queryable): Queries {
     ...templateQueries(db),
     ...templateVersionQueries(db),
     ...workspaceResourceQueries(db),
+    ...workspaceAgentQueries(db),
   };
   // Map PostgreSQL errors users can cause (unique violations) into domain errors in one place.
   for (const [name, fn] of Object.entries(all)) {

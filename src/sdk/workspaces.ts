@@ -122,6 +122,14 @@ export interface WorkspaceAgentScript {
   display_name: string;
 }
 
+export interface WorkspaceAgentMetadataDescription {
+  key: string;
+  display_name: string;
+  script: string;
+  interval: number;
+  timeout: number;
+}
+
 export interface WorkspaceAgentLogSource {
   id: string;
   workspace_agent_id: string;

@@ -9,12 +9,14 @@ import { identityPolicies } from './identity-policies.js';
 import { provisionerPolicies } from './provisioner-policies.js';
 import { templatePolicies } from './template-policies.js';
 import { workspaceResourcePolicies } from './workspace-resource-policies.js';
+import { workspaceAgentPolicies } from './workspace-agent-policies.js';
 
 export const policies: Policies = {
   ...identityPolicies,
   ...provisionerPolicies,
   ...workspaceResourcePolicies,
   ...templatePolicies,
+  ...workspaceAgentPolicies,
 };
 
 export function authzStore(inner: Store): Store {
