@@ -22,6 +22,8 @@ import type { RequestContext } from './request-context.js';
 import { buildRoutes } from './router.js';
 import { RouteTable, runChain } from './routes.js';
 import { UsersService } from './users-service.js';
+import { TemplatesService } from './templates-service.js';
+import { TemplateVersionsService } from './template-versions-service.js';
 import { JobReaper } from './job-reaper.js';
 import {
   defaultProvisionerdTuning,
@@ -55,6 +57,8 @@ export class Coderd {
   readonly users: UsersService;
   readonly apiKeys: ApiKeysService;
   readonly provisionerd: ProvisionerdService;
+  readonly templates: TemplatesService;
+  readonly templateVersions: TemplateVersionsService;
   readonly jobReaper: JobReaper;
   readonly agentConnections: AgentConnections;
   private readonly wss = createWebSocketServer();
@@ -91,6 +95,8 @@ export class Coderd {
       logger: this.logger.child({ component: 'provisioner-jobs' }),
       accessUrl: this.accessUrl,
     });
+    this.templates = new TemplatesService(this.store);
+    this.templateVersions = new TemplateVersionsService(this.store, this.provisionerd);
     this.agentConnections = new AgentConnections(
       this.store,
       this.logger.child({ component: 'agents' }),

@@ -62,7 +62,11 @@ export async function postProvisionerJob(ctx: RequestContext): Promise<void> {
 }
 
 export async function cancelProvisionerJob(ctx: RequestContext): Promise<void> {
-  const job = await jobInOrganization(ctx);
+  await cancelJob(ctx, await jobInOrganization(ctx));
+}
+
+/** Cancels a job (pending: at once; running: through its daemon) and writes the response. */
+export async function cancelJob(ctx: RequestContext, job: ProvisionerJobWithQueueRow): Promise<void> {
   const canceled = await ctx.api.store.cancelProvisionerJob(job.id);
   if (!canceled)
     throw new PreconditionFailed(
@@ -75,13 +79,18 @@ export async function cancelProvisionerJob(ctx: RequestContext): Promise<void> {
 
 /** GET /provisionerjobs/{job}/logs[?after=<id>][&follow] — JSON, or a WebSocket stream with follow. */
 export async function provisionerJobLogs(ctx: RequestContext): Promise<void> {
+  const job = await ctx.api.store.getProvisionerJobById(ctx.params.job ?? '');
+  if (!job) throw new NotFound('Provisioner job not found.');
+  await writeJobLogs(ctx, job.id);
+}
+
+/** A job's logs after `?after=`: a JSON array, or with `?follow` a WebSocket stream until the end. */
+export async function writeJobLogs(ctx: RequestContext, jobId: string): Promise<void> {
   const afterRaw = ctx.url.searchParams.get('after') ?? '0';
   const after = Number(afterRaw);
   if (!Number.isSafeInteger(after) || after < 0)
     throw InvalidInput.field('after', 'Must be a log id (a non-negative integer).');
-  const job = await ctx.api.store.getProvisionerJobById(ctx.params.job ?? '');
-  if (!job) throw new NotFound('Provisioner job not found.');
-  if (ctx.url.searchParams.has('follow') || isUpgrade(ctx)) return followJobLogs(ctx, job.id, after);
-  const logs = await ctx.api.store.listProvisionerJobLogsAfter(job.id, after);
+  if (ctx.url.searchParams.has('follow') || isUpgrade(ctx)) return followJobLogs(ctx, jobId, after);
+  const logs = await ctx.api.store.listProvisionerJobLogsAfter(jobId, after);
   writeJson(ctx.res, 200, logs.map(toProvisionerJobLog));
 }

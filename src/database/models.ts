@@ -121,6 +121,99 @@ export interface ProvisionerKeyRow {
   created_at: Date;
 }
 
+/** A template archive as uploaded (content-addressed per uploader). */
+export interface FileRow {
+  id: string;
+  hash: string;
+  created_by: string;
+  mimetype: string;
+  data: Buffer;
+  created_at: Date;
+}
+
+/** A template with what its API shape needs from other tables (organization, creator, usage). */
+export interface TemplateRow {
+  id: string;
+  organization_id: string;
+  name: string;
+  display_name: string;
+  description: string;
+  icon: string;
+  provisioner: ProvisionerType;
+  active_version_id: string;
+  created_by: string;
+  deleted: boolean;
+  deprecated: string;
+  /** Durations are bigint nanoseconds (node-postgres returns them as strings). */
+  default_ttl: string;
+  activity_bump: string;
+  autostop_requirement_days_of_week: number;
+  autostop_requirement_weeks: string;
+  autostart_block_days_of_week: number;
+  allow_user_autostart: boolean;
+  allow_user_autostop: boolean;
+  allow_user_cancel_workspace_jobs: boolean;
+  failure_ttl: string;
+  time_til_dormant: string;
+  time_til_dormant_autodelete: string;
+  require_active_version: boolean;
+  max_port_sharing_level: 'owner' | 'authenticated' | 'public';
+  created_at: Date;
+  updated_at: Date;
+  organization_name: string;
+  created_by_username: string;
+  created_by_avatar_url: string;
+  workspace_count: number;
+}
+
+export interface TemplateVersionRow {
+  id: string;
+  template_id: string | null;
+  organization_id: string;
+  name: string;
+  message: string;
+  readme: string;
+  job_id: string;
+  created_by: string;
+  archived: boolean;
+  external_auth_providers: { id: string; optional: boolean }[];
+  created_at: Date;
+  updated_at: Date;
+  created_by_username: string;
+  created_by_avatar_url: string;
+}
+
+export interface TemplateVersionParameterRow {
+  template_version_id: string;
+  name: string;
+  display_name: string;
+  description: string;
+  type: string;
+  mutable: boolean;
+  default_value: string;
+  icon: string;
+  options: { name: string; description: string; value: string; icon: string }[];
+  validation_regex: string;
+  validation_min: number | null;
+  validation_max: number | null;
+  validation_error: string;
+  validation_monotonic: '' | 'increasing' | 'decreasing';
+  required: boolean;
+  ephemeral: boolean;
+  display_order: number;
+}
+
+export interface TemplateVersionVariableRow {
+  template_version_id: string;
+  name: string;
+  description: string;
+  type: string;
+  value: string;
+  default_value: string;
+  required: boolean;
+  sensitive: boolean;
+}
+
 // What jobs provisioned (builds, template imports, dry-runs): resources and their agents.
 
 export interface WorkspaceResourceRow {

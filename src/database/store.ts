@@ -11,6 +11,9 @@ import { userQueries, type UserQueries } from './queries/users.js';
 import { provisionerJobQueries, type ProvisionerJobQueries } from './queries/provisioner-jobs.js';
 import { provisionerJobLogQueries, type ProvisionerJobLogQueries } from './queries/provisioner-job-logs.js';
 import { provisionerDaemonQueries, type ProvisionerDaemonQueries } from './queries/provisioner-daemons.js';
+import { fileQueries, type FileQueries } from './queries/files.js';
+import { templateQueries, type TemplateQueries } from './queries/templates.js';
+import { templateVersionQueries, type TemplateVersionQueries } from './queries/template-versions.js';
 import { workspaceResourceQueries, type WorkspaceResourceQueries } from './queries/workspace-resources.js';
 import { workspaceAgentQueries, type WorkspaceAgentQueries } from './queries/workspace-agents.js';
 import type { Queryable } from './db.js';
@@ -22,6 +25,9 @@ export type Queries = UserQueries &
   ProvisionerJobQueries &
   ProvisionerJobLogQueries &
   ProvisionerDaemonQueries &
+  FileQueries &
+  TemplateQueries &
+  TemplateVersionQueries &
   WorkspaceResourceQueries &
   WorkspaceAgentQueries;
 
@@ -39,6 +45,9 @@ function queriesFor(db: Queryable): Queries {
     ...provisionerJobQueries(db),
     ...provisionerJobLogQueries(db),
     ...provisionerDaemonQueries(db),
+    ...fileQueries(db),
+    ...templateQueries(db),
+    ...templateVersionQueries(db),
     ...workspaceResourceQueries(db),
     ...workspaceAgentQueries(db),
   };

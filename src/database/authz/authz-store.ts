@@ -7,6 +7,7 @@ import type { Store } from '../store.js';
 import { type Policies, requireActor } from './policy.js';
 import { identityPolicies } from './identity-policies.js';
 import { provisionerPolicies } from './provisioner-policies.js';
+import { templatePolicies } from './template-policies.js';
 import { workspaceResourcePolicies } from './workspace-resource-policies.js';
 import { workspaceAgentPolicies } from './workspace-agent-policies.js';
 
@@ -14,6 +15,7 @@ export const policies: Policies = {
   ...identityPolicies,
   ...provisionerPolicies,
   ...workspaceResourcePolicies,
+  ...templatePolicies,
   ...workspaceAgentPolicies,
 };
 
