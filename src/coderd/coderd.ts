@@ -30,6 +30,7 @@ import {
 } from './provisionerdserver/provisionerd-service.js';
 import { jobHandlers } from './provisionerdserver/job-handlers.js';
 import { closeWebSockets, createWebSocketServer, markUpgrade } from './websocket.js';
+import { WorkspacesService } from './workspaces-service.js';
 
 export interface CoderdOptions {
   /** The raw store; Coderd wraps it so handlers only ever see the authorizing one. */
@@ -54,6 +55,7 @@ export class Coderd {
   readonly apiKeys: ApiKeysService;
   readonly provisionerd: ProvisionerdService;
   readonly jobReaper: JobReaper;
+  readonly workspaces: WorkspacesService;
   private readonly wss = createWebSocketServer();
   deploymentId = '';
   defaultOrganizationId = '';
@@ -79,6 +81,12 @@ export class Coderd {
       logger: this.logger.child({ component: 'provisioner-jobs' }),
       accessUrl: this.accessUrl,
     });
+    this.workspaces = new WorkspacesService(
+      this.store,
+      this.provisionerd,
+      this.pubsub,
+      this.logger.child({ component: 'workspaces' }),
+    );
     this.jobReaper = new JobReaper(this.provisionerd, this.logger.child({ component: 'job-reaper' }));
     this.routes = new RouteTable(buildRoutes({ loginRateLimit: options.loginRateLimit ?? 60 }));
   }

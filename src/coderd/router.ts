@@ -15,6 +15,9 @@ import * as provisionerJobs from './provisioner-jobs.js';
 import { serveProvisionerDaemon } from './provisionerdserver/serve-websocket.js';
 import { RouteGroup, type Route } from './routes.js';
 import * as users from './users.js';
+import * as workspaceBuilds from './workspace-builds.js';
+import * as workspaces from './workspaces.js';
+import { watchWorkspace } from './workspaces-watch.js';
 
 export interface RouterOptions {
   loginRateLimit: number;
@@ -55,6 +58,9 @@ export function buildRoutes(options: RouterOptions): Route[] {
         u.get('/keys/tokens/{keyname}', apiKeys.getTokenByName);
         u.get('/keys/{keyid}', apiKeys.getKey);
         u.delete('/keys/{keyid}', apiKeys.deleteKey);
+        u.post('/workspaces', workspaces.createWorkspace);
+        u.get('/workspace/{workspacename}', workspaces.getWorkspaceByOwnerAndName);
+        u.get('/workspace/{workspacename}/builds/{buildnumber}', workspaceBuilds.getWorkspaceBuildByNumber);
       });
       authed.get('/organizations', orgs.listOrganizations);
       authed.group('/organizations/{organization}', [organizationParam], (o) => {
@@ -68,6 +74,26 @@ export function buildRoutes(options: RouterOptions): Route[] {
         o.post('/provisionerjobs', provisionerJobs.postProvisionerJob);
         o.get('/provisionerjobs/{job}', provisionerJobs.getProvisionerJob);
         o.patch('/provisionerjobs/{job}/cancel', provisionerJobs.cancelProvisionerJob);
+        o.post('/members/{user}/workspaces', userParam, workspaces.createWorkspace);
+      });
+      authed.get('/workspaces', workspaces.listWorkspaces);
+      authed.group('/workspaces/{workspace}', [], (w) => {
+        w.get('', workspaces.getWorkspace);
+        w.patch('', workspaces.patchWorkspace);
+        w.put('/ttl', workspaces.putWorkspaceTTL);
+        w.put('/autostart', workspaces.putWorkspaceAutostart);
+        w.get('/watch', watchWorkspace);
+        w.get('/builds', workspaceBuilds.listWorkspaceBuilds);
+        w.post('/builds', workspaceBuilds.postWorkspaceBuild);
+      });
+      authed.group('/workspacebuilds/{workspacebuild}', [], (b) => {
+        b.get('', workspaceBuilds.getWorkspaceBuild);
+        b.patch('/cancel', workspaceBuilds.cancelWorkspaceBuild);
+        b.get('/logs', workspaceBuilds.workspaceBuildLogs);
+        b.get('/parameters', workspaceBuilds.workspaceBuildParameters);
+        b.get('/resources', workspaceBuilds.workspaceBuildResources);
+        b.get('/state', workspaceBuilds.getWorkspaceBuildState);
+        b.put('/state', workspaceBuilds.putWorkspaceBuildState);
       });
       authed.get('/provisionerjobs/{job}/logs', provisionerJobs.provisionerJobLogs);
       authed.get('/debug/health', deployment.debugHealth);

@@ -119,3 +119,141 @@ export interface ProvisionerKeyRow {
   tags: Record<string, string>;
   created_at: Date;
 }
+
+// Templates, as read by workspaces and builds (the templates API owns writing them).
+export interface FileRow {
+  id: string;
+  hash: string;
+  created_by: string;
+  mimetype: string;
+  data: Buffer;
+  created_at: Date;
+}
+
+export interface TemplateRow {
+  id: string;
+  organization_id: string;
+  name: string;
+  display_name: string;
+  description: string;
+  icon: string;
+  provisioner: ProvisionerType;
+  active_version_id: string;
+  created_by: string;
+  deleted: boolean;
+  deprecated: string;
+  /** Nanoseconds (bigint; pg returns a string). */
+  default_ttl: string;
+  activity_bump: string;
+  allow_user_autostart: boolean;
+  allow_user_autostop: boolean;
+  allow_user_cancel_workspace_jobs: boolean;
+  require_active_version: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface TemplateVersionRow {
+  id: string;
+  template_id: string | null;
+  organization_id: string;
+  name: string;
+  message: string;
+  readme: string;
+  job_id: string;
+  created_by: string;
+  archived: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface TemplateVersionParameterRow {
+  template_version_id: string;
+  name: string;
+  display_name: string;
+  description: string;
+  type: string;
+  mutable: boolean;
+  default_value: string;
+  icon: string;
+  options: { name: string; description: string; value: string; icon: string }[];
+  validation_regex: string;
+  validation_min: number | null;
+  validation_max: number | null;
+  validation_error: string;
+  validation_monotonic: '' | 'increasing' | 'decreasing';
+  required: boolean;
+  ephemeral: boolean;
+  display_order: number;
+}
+
+export interface TemplateVersionVariableRow {
+  template_version_id: string;
+  name: string;
+  description: string;
+  type: string;
+  value: string;
+  default_value: string;
+  required: boolean;
+  sensitive: boolean;
+}
+
+export interface WorkspaceRow {
+  id: string;
+  owner_id: string;
+  organization_id: string;
+  template_id: string;
+  name: string;
+  deleted: boolean;
+  autostart_schedule: string | null;
+  /** Nanoseconds (bigint; pg returns a string); null = no autostop. */
+  ttl: string | null;
+  last_used_at: Date;
+  dormant_at: Date | null;
+  deleting_at: Date | null;
+  automatic_updates: 'always' | 'never';
+  favorite: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A workspace with what its API shape shows of its owner, organization and template. */
+export interface WorkspaceWithNamesRow extends WorkspaceRow {
+  owner_username: string;
+  owner_avatar_url: string;
+  organization_name: string;
+  template_name: string;
+  template_display_name: string;
+  template_icon: string;
+  template_active_version_id: string;
+  template_allow_user_cancel_workspace_jobs: boolean;
+  template_require_active_version: boolean;
+}
+
+export interface WorkspaceBuildRow {
+  id: string;
+  workspace_id: string;
+  template_version_id: string;
+  build_number: number;
+  transition: 'start' | 'stop' | 'delete';
+  initiator_id: string;
+  job_id: string;
+  deadline: Date;
+  max_deadline: Date;
+  reason: 'initiator' | 'autostart' | 'autostop' | 'dormancy' | 'failedstop' | 'autodelete' | 'dashboard' | 'cli';
+  daily_cost: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A build with the names its API shape shows; the state bytes are read separately. */
+export interface WorkspaceBuildWithNamesRow extends WorkspaceBuildRow {
+  workspace_name: string;
+  workspace_owner_id: string;
+  workspace_owner_username: string;
+  workspace_owner_avatar_url: string;
+  workspace_organization_id: string;
+  workspace_template_id: string;
+  template_version_name: string;
+  initiator_username: string;
+}

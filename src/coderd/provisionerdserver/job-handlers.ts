@@ -11,6 +11,7 @@ import type { ProvisionerJobType } from '../../sdk/provisioner-jobs.js';
 import type { ProvisionerJobRow } from '../../database/models.js';
 import type { Pubsub } from '../../database/postgres/pubsub.js';
 import type { Store } from '../../database/store.js';
+import { workspaceBuildJobHandler } from './workspace-build-job.js';
 
 /** Work to do once the transaction that finished the job has committed (notifications). */
 export type AfterCommit = () => Promise<void>;
@@ -38,6 +39,8 @@ export interface JobTypeHandler {
 export type JobHandlers = Partial<Record<ProvisionerJobType, JobTypeHandler>>;
 
 /** The handlers of every job type; each lives beside the API of the thing it provisions. */
-export function jobHandlers(_deps: JobHandlerDeps): JobHandlers {
-  return {};
+export function jobHandlers(deps: JobHandlerDeps): JobHandlers {
+  return {
+    workspace_build: workspaceBuildJobHandler(deps),
+  };
 }
