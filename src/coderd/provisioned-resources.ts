@@ -39,7 +39,11 @@ export async function insertProvisionedResources(
     });
     await tx.insertWorkspaceResourceMetadata(
       row.id,
-      (r.metadata ?? []).map((m) => ({ key: m.key, value: m.is_null ? null : m.value, sensitive: m.sensitive })),
+      (r.metadata ?? []).map((m) => ({
+        key: m.key,
+        value: m.is_null ? null : m.value,
+        sensitive: m.sensitive,
+      })),
     );
     for (const [i, a] of (r.agents ?? []).entries()) {
       if (agentNames.has(a.name)) throw InvalidInput.field('agents', `Duplicate agent name "${a.name}".`);
@@ -92,17 +96,22 @@ export async function insertProvisionedResources(
 
 function agentStatus(a: WorkspaceAgentRow, now: number): WorkspaceAgentStatus {
   if (!a.first_connected_at) {
-    return now - a.created_at.getTime() > a.connection_timeout_seconds * 1000 && a.connection_timeout_seconds > 0
+    return now - a.created_at.getTime() > a.connection_timeout_seconds * 1000 &&
+      a.connection_timeout_seconds > 0
       ? 'timeout'
       : 'connecting';
   }
-  if (a.disconnected_at && (!a.last_connected_at || a.disconnected_at > a.last_connected_at)) return 'disconnected';
+  if (a.disconnected_at && (!a.last_connected_at || a.disconnected_at > a.last_connected_at))
+    return 'disconnected';
   return 'connected';
 }
 
 const iso = (d: Date | null) => d?.toISOString();
 
-export async function jobResources(store: Store, jobIds: string[]): Promise<Map<string, WorkspaceResource[]>> {
+export async function jobResources(
+  store: Store,
+  jobIds: string[],
+): Promise<Map<string, WorkspaceResource[]>> {
   const out = new Map<string, WorkspaceResource[]>(jobIds.map((id) => [id, []]));
   if (jobIds.length === 0) return out;
   const resources = await store.listWorkspaceResourcesByJobIds(jobIds);
@@ -154,7 +163,11 @@ export async function jobResources(store: Store, jobIds: string[]): Promise<Map<
               subdomain: p.subdomain,
               sharing_level: p.sharing_level,
               healthcheck: p.healthcheck_url
-                ? { url: p.healthcheck_url, interval: p.healthcheck_interval, threshold: p.healthcheck_threshold }
+                ? {
+                    url: p.healthcheck_url,
+                    interval: p.healthcheck_interval,
+                    threshold: p.healthcheck_threshold,
+                  }
                 : undefined,
               health: p.health,
               hidden: p.hidden,
@@ -167,7 +180,10 @@ export async function jobResources(store: Store, jobIds: string[]): Promise<Map<
           health:
             status === 'connected'
               ? { healthy: true }
-              : { healthy: false, reason: status === 'timeout' ? 'agent is taking too long to connect' : `agent is ${status}` },
+              : {
+                  healthy: false,
+                  reason: status === 'timeout' ? 'agent is taking too long to connect' : `agent is ${status}`,
+                },
           display_apps: a.display_apps as DisplayApp[],
           log_sources: [],
           scripts: [],

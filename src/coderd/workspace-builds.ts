@@ -31,7 +31,10 @@ export async function postWorkspaceBuild(ctx: RequestContext): Promise<void> {
   // Deleted workspaces are loaded so the refusal says why instead of "not found".
   const w = await workspaceOf(ctx, true);
   const build = await ctx.api.workspaces.createBuild(w, req, authOf(ctx).user.id);
-  ctx.logger.info({ workspace: w.id, build: build.build_number, transition: req.transition }, 'build created');
+  ctx.logger.info(
+    { workspace: w.id, build: build.build_number, transition: req.transition },
+    'build created',
+  );
   await writeBuild(ctx, 201, build);
 }
 
@@ -51,7 +54,8 @@ export async function getWorkspaceBuildByNumber(ctx: RequestContext): Promise<vo
   const w = await store.getWorkspaceByOwnerAndName(userOf(ctx).id, ctx.params.workspacename ?? '');
   if (!w) throw new NotFound(`Workspace "${ctx.params.workspacename}" not found.`);
   const n = Number(ctx.params.buildnumber);
-  if (!Number.isSafeInteger(n) || n < 1) throw InvalidInput.field('buildnumber', 'Must be a positive integer.');
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw InvalidInput.field('buildnumber', 'Must be a positive integer.');
   const b = await store.getWorkspaceBuildByNumber(w.id, n);
   if (!b) throw new NotFound(`Build #${n} of workspace "${w.name}" not found.`);
   await writeBuild(ctx, 200, b);

@@ -10,9 +10,15 @@ import { workspaceStatus } from './workspace-status.js';
 /** Coder stores "no deadline" as the zero time. */
 const deadline = (d: Date) => (d.getTime() > 0 ? d.toISOString() : undefined);
 
-export async function toWorkspaceBuilds(store: Store, rows: WorkspaceBuildWithNamesRow[]): Promise<WorkspaceBuild[]> {
+export async function toWorkspaceBuilds(
+  store: Store,
+  rows: WorkspaceBuildWithNamesRow[],
+): Promise<WorkspaceBuild[]> {
   const jobIds = rows.map((b) => b.job_id);
-  const [jobs, resources] = await Promise.all([store.listWorkspaceBuildJobs(jobIds), jobResources(store, jobIds)]);
+  const [jobs, resources] = await Promise.all([
+    store.listWorkspaceBuildJobs(jobIds),
+    jobResources(store, jobIds),
+  ]);
   const jobById = new Map(jobs.map((j) => [j.id, j]));
   return rows.map((b) => {
     const job = jobById.get(b.job_id);

@@ -37,7 +37,10 @@ const weeklySchedule = /^(CRON_TZ=[A-Za-z0-9_+\-/]+ )?[0-9,*\-/]+ [0-9,*\-/]+ \*
 export function validateAutostart(schedule: string | undefined | null, template: TemplateRow): string | null {
   if (!schedule) return null;
   if (!template.allow_user_autostart)
-    throw InvalidInput.field('autostart_schedule', 'Autostart is not allowed for workspaces of this template.');
+    throw InvalidInput.field(
+      'autostart_schedule',
+      'Autostart is not allowed for workspaces of this template.',
+    );
   if (!weeklySchedule.test(schedule.trim()))
     throw InvalidInput.field(
       'autostart_schedule',
@@ -62,7 +65,11 @@ function canAdministerTemplate(workspace: { template_id: string; organization_id
   const actor = currentActor();
   return (
     actor !== undefined &&
-    authorize(actor, 'update', { type: 'template', id: workspace.template_id, orgId: workspace.organization_id })
+    authorize(actor, 'update', {
+      type: 'template',
+      id: workspace.template_id,
+      orgId: workspace.organization_id,
+    })
   );
 }
 
@@ -102,9 +109,12 @@ export class WorkspacesService {
     if (organizationId && template.organization_id !== organizationId)
       throw InvalidInput.field('template_id', 'The template belongs to another organization.');
     if (template.deprecated)
-      throw new Forbidden(`Template "${template.name}" has been deprecated and cannot be used to create workspaces.`, {
-        detail: template.deprecated,
-      });
+      throw new Forbidden(
+        `Template "${template.name}" has been deprecated and cannot be used to create workspaces.`,
+        {
+          detail: template.deprecated,
+        },
+      );
     version ??= await this.store.getTemplateVersionWithImport(template.active_version_id);
     if (!version) throw new NotFound('The template has no active version.');
     if (!(await this.store.getOrganizationMember(template.organization_id, owner.id)))
@@ -124,7 +134,12 @@ export class WorkspacesService {
         automatic_updates: req.automatic_updates ?? 'never',
       });
       const { job } = await this.insertBuild(tx, {
-        workspace: { id, name: req.name, template_id: template.id, organization_id: template.organization_id },
+        workspace: {
+          id,
+          name: req.name,
+          template_id: template.id,
+          organization_id: template.organization_id,
+        },
         template,
         version: version!,
         req: { transition: 'start', rich_parameter_values: req.rich_parameter_values },
@@ -142,13 +157,15 @@ export class WorkspacesService {
     initiatorId: string,
   ): Promise<WorkspaceBuildWithNamesRow> {
     if (workspace.deleted)
-      throw new PreconditionFailed(`Workspace "${workspace.name}" has been deleted; it cannot be built again.`);
+      throw new PreconditionFailed(
+        `Workspace "${workspace.name}" has been deleted; it cannot be built again.`,
+      );
     if (req.orphan && req.transition !== 'delete')
       throw InvalidInput.field('orphan', 'Only delete builds can orphan resources.');
     if ((req.orphan || req.state !== undefined) && !canAdministerTemplate(workspace))
       throw new Forbidden('Only template administrators may supply state or orphan resources.');
     const template = await this.store.getTemplateById(workspace.template_id);
-    if (!template) throw new NotFound('The workspace\'s template is gone.');
+    if (!template) throw new NotFound("The workspace's template is gone.");
     const { build, job } = await this.store.inTx(async (tx) => {
       const latest = await tx.lockLatestWorkspaceBuild(workspace.id);
       const versionId = req.template_version_id ?? latest?.template_version_id ?? template.active_version_id;
@@ -157,7 +174,7 @@ export class WorkspacesService {
       if (version.template_id !== workspace.template_id)
         throw InvalidInput.field(
           'template_version_id',
-          'The version belongs to another template than the workspace\'s.',
+          "The version belongs to another template than the workspace's.",
         );
       return this.insertBuild(tx, { workspace, template, version, req, initiatorId });
     });

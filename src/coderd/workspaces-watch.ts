@@ -13,9 +13,16 @@ import { NotFound } from '../sdk/errors.js';
 export const workspaceChannel = (workspaceId: string) => `workspace:${workspaceId}`;
 
 /** A hint only; a lost one delays a watcher until the next. */
-export async function publishWorkspaceUpdate(pubsub: Pubsub, logger: Logger, workspaceId: string): Promise<void> {
+export async function publishWorkspaceUpdate(
+  pubsub: Pubsub,
+  logger: Logger,
+  workspaceId: string,
+): Promise<void> {
   await pubsub
-    .publish(workspaceChannel(workspaceId), JSON.stringify({ kind: 'state_change', workspace_id: workspaceId }))
+    .publish(
+      workspaceChannel(workspaceId),
+      JSON.stringify({ kind: 'state_change', workspace_id: workspaceId }),
+    )
     .catch((err: unknown) => logger.warn({ err }, 'could not publish a workspace update'));
 }
 
@@ -65,7 +72,11 @@ export async function watchWorkspace(ctx: RequestContext): Promise<void> {
       busy = false;
     }
   };
-  const unsubscribe = await pubsub.subscribe(workspaceChannel(id), () => void refresh(), () => void refresh());
+  const unsubscribe = await pubsub.subscribe(
+    workspaceChannel(id),
+    () => void refresh(),
+    () => void refresh(),
+  );
   const ping = setInterval(() => send('ping'), watchPingMs);
   await new Promise<void>((resolve) => {
     ctx.req.socket.once('close', resolve);

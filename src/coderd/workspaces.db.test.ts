@@ -3,10 +3,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { HangarClient } from '../sdk/hangar-client.js';
 import type { Workspace, WorkspaceBuild } from '../sdk/workspaces.js';
-import type { EchoTemplate } from '../provisioner/echo/echo-provisioner.js';
 import { expectError } from '../../test/support/coderd.js';
 import { startProvisionerEnv, type ProvisionerTestEnv } from '../../test/support/provisioner.js';
-import { insertEchoTemplate, insertEchoVersion, promoteVersion } from '../../test/support/templates.js';
+import {
+  insertEchoTemplate,
+  insertEchoVersion,
+  promoteVersion,
+  type EchoTemplate,
+} from '../../test/support/templates.js';
 
 const agentTemplate: EchoTemplate = {
   start: {
@@ -162,7 +166,11 @@ test('names are unique per owner, case-insensitively (409)', async () => {
   const other = await alice.workspaces.create('me', { template_id: tpl.templateId, name: 'same' });
   await waitLatest(bob, w);
   await waitLatest(alice, other);
-  assert.equal((await env.db.pool.query(`SELECT count(*)::int AS n FROM workspaces WHERE lower(name) = 'same'`)).rows[0].n, 2);
+  assert.equal(
+    (await env.db.pool.query(`SELECT count(*)::int AS n FROM workspaces WHERE lower(name) = 'same'`)).rows[0]
+      .n,
+    2,
+  );
 });
 
 test('parameters: 400 naming each bad one; immutable refused; ephemeral not carried forward', async () => {
@@ -171,8 +179,23 @@ test('parameters: 400 naming each bad one; immutable refused; ephemeral not carr
     createdBy: ownerId,
     echo: agentTemplate,
     parameters: [
-      { name: 'region', required: true, mutable: false, options: [{ name: 'EU', value: 'eu', description: '', icon: '' }, { name: 'US', value: 'us', description: '', icon: '' }] },
-      { name: 'cpus', type: 'number', default_value: '2', validation_min: 1, validation_max: 8, validation_monotonic: 'increasing' },
+      {
+        name: 'region',
+        required: true,
+        mutable: false,
+        options: [
+          { name: 'EU', value: 'eu', description: '', icon: '' },
+          { name: 'US', value: 'us', description: '', icon: '' },
+        ],
+      },
+      {
+        name: 'cpus',
+        type: 'number',
+        default_value: '2',
+        validation_min: 1,
+        validation_max: 8,
+        validation_monotonic: 'increasing',
+      },
       { name: 'debug', type: 'bool', default_value: 'false', ephemeral: true },
     ],
   });
@@ -188,7 +211,11 @@ test('parameters: 400 naming each bad one; immutable refused; ephemeral not carr
     }),
   );
   assert.deepEqual(bad.validations.map((v) => v.field).sort(), ['cpus', 'nope', 'region']);
-  assert.equal((await env.db.pool.query('SELECT count(*)::int AS n FROM workspaces')).rows[0].n, before, 'nothing half-written');
+  assert.equal(
+    (await env.db.pool.query('SELECT count(*)::int AS n FROM workspaces')).rows[0].n,
+    before,
+    'nothing half-written',
+  );
 
   const w = await alice.workspaces.create('me', {
     template_id: t.templateId,
@@ -200,23 +227,40 @@ test('parameters: 400 naming each bad one; immutable refused; ephemeral not carr
     ],
   });
   await waitLatest(alice, w);
-  const first = Object.fromEntries((await alice.workspaces.buildParameters(w.latest_build.id)).map((p) => [p.name, p.value]));
+  const first = Object.fromEntries(
+    (await alice.workspaces.buildParameters(w.latest_build.id)).map((p) => [p.name, p.value]),
+  );
   assert.deepEqual(first, { region: 'eu', cpus: '4', debug: 'true' });
 
   const immutable = await expectError('invalid_input', () =>
-    alice.workspaces.createBuild(w.id, { transition: 'start', rich_parameter_values: [{ name: 'region', value: 'us' }] }),
+    alice.workspaces.createBuild(w.id, {
+      transition: 'start',
+      rich_parameter_values: [{ name: 'region', value: 'us' }],
+    }),
   );
-  assert.deepEqual(immutable.validations.map((v) => v.field), ['region']);
+  assert.deepEqual(
+    immutable.validations.map((v) => v.field),
+    ['region'],
+  );
   assert.match(immutable.validations[0]!.detail, /immutable/);
   const lower = await expectError('invalid_input', () =>
-    alice.workspaces.createBuild(w.id, { transition: 'start', rich_parameter_values: [{ name: 'cpus', value: '3' }] }),
+    alice.workspaces.createBuild(w.id, {
+      transition: 'start',
+      rich_parameter_values: [{ name: 'cpus', value: '3' }],
+    }),
   );
   assert.match(lower.validations[0]!.detail, /monotonic/);
 
   const stop = await alice.workspaces.createBuild(w.id, { transition: 'stop' });
   await waitBuild(alice, stop.id);
-  const carried = Object.fromEntries((await alice.workspaces.buildParameters(stop.id)).map((p) => [p.name, p.value]));
-  assert.deepEqual(carried, { region: 'eu', cpus: '4', debug: 'false' }, 'ephemeral debug back to its default');
+  const carried = Object.fromEntries(
+    (await alice.workspaces.buildParameters(stop.id)).map((p) => [p.name, p.value]),
+  );
+  assert.deepEqual(
+    carried,
+    { region: 'eu', cpus: '4', debug: 'false' },
+    'ephemeral debug back to its default',
+  );
 });
 
 test('a second build while one runs is refused (409); cancel ends it canceled', async () => {
@@ -257,9 +301,16 @@ test('templates can forbid members to cancel; owners still may', async () => {
 });
 
 test('orphan delete skips the provisioner; only template admins may orphan', async () => {
-  const w = await waitLatest(alice, await alice.workspaces.create('me', { template_id: tpl.templateId, name: 'orphan' }));
-  await expectError('forbidden', () => alice.workspaces.createBuild(w.id, { transition: 'delete', orphan: true }));
-  await expectError('invalid_input', () => env.owner.workspaces.createBuild(w.id, { transition: 'stop', orphan: true }));
+  const w = await waitLatest(
+    alice,
+    await alice.workspaces.create('me', { template_id: tpl.templateId, name: 'orphan' }),
+  );
+  await expectError('forbidden', () =>
+    alice.workspaces.createBuild(w.id, { transition: 'delete', orphan: true }),
+  );
+  await expectError('invalid_input', () =>
+    env.owner.workspaces.createBuild(w.id, { transition: 'stop', orphan: true }),
+  );
   const del = await env.owner.workspaces.createBuild(w.id, { transition: 'delete', orphan: true });
   assert.equal(del.job.status, 'succeeded');
   assert.equal(del.status, 'deleted');
@@ -269,7 +320,10 @@ test('orphan delete skips the provisioner; only template admins may orphan', asy
 });
 
 test('state: template admins read and replace it; the workspace owner may not', async () => {
-  const w = await waitLatest(bob, await bob.workspaces.create('me', { template_id: tpl.templateId, name: 'state' }));
+  const w = await waitLatest(
+    bob,
+    await bob.workspaces.create('me', { template_id: tpl.templateId, name: 'state' }),
+  );
   const id = w.latest_build.id;
   await expectError('not_found', () => bob.workspaces.buildState(id));
   await expectError('forbidden', () => bob.workspaces.putBuildState(id, Buffer.from('echo:start:41')));
@@ -291,12 +345,17 @@ test('state: template admins read and replace it; the workspace owner may not', 
 });
 
 test('members see only their own workspaces; owners and template admins see all; search filters', async () => {
-  const mine = await waitLatest(alice, await alice.workspaces.create('me', { template_id: tpl.templateId, name: 'visible' }));
+  const mine = await waitLatest(
+    alice,
+    await alice.workspaces.create('me', { template_id: tpl.templateId, name: 'visible' }),
+  );
   await expectError('not_found', () => bob.workspaces.get(mine.id));
   await expectError('not_found', () => bob.workspaces.getByOwnerAndName('alice', 'visible'));
   await expectError('not_found', () => bob.workspaces.build(mine.latest_build.id));
   await expectError('not_found', () => bob.workspaces.createBuild(mine.id, { transition: 'stop' }));
-  await expectError('not_found', () => bob.workspaces.create('alice', { template_id: tpl.templateId, name: 'x' }));
+  await expectError('not_found', () =>
+    bob.workspaces.create('alice', { template_id: tpl.templateId, name: 'x' }),
+  );
   assert.ok((await bob.workspaces.list()).workspaces.every((w) => w.owner_name === 'bob'));
   await expectError('forbidden', () => tadmin.workspaces.createBuild(mine.id, { transition: 'stop' }));
   assert.equal((await tadmin.workspaces.get(mine.id)).id, mine.id);
@@ -307,7 +366,8 @@ test('members see only their own workspaces; owners and template admins see all;
   const all = await env.owner.workspaces.list();
   assert.ok(new Set(all.workspaces.map((w) => w.owner_name)).size >= 2);
   assert.equal(all.count, all.workspaces.length);
-  const q = async (c: HangarClient, query: string) => (await c.workspaces.list({ q: query })).workspaces.map((w) => w.name);
+  const q = async (c: HangarClient, query: string) =>
+    (await c.workspaces.list({ q: query })).workspaces.map((w) => w.name);
   assert.deepEqual(await q(alice, 'owner:me name:visib'), ['visible']);
   assert.deepEqual(await q(env.owner, 'owner:alice visible'), ['visible']);
   assert.ok((await q(tadmin, `template:echo-agent status:running`)).includes('visible'));
@@ -346,7 +406,11 @@ test('rename, TTL and autostart; deprecated templates refuse new workspaces', as
     echo: agentTemplate,
     settings: { default_ttl: 60_000_000_000n, allow_user_autostop: false },
   });
-  const f = await alice.workspaces.create('me', { template_id: fixed.templateId, name: 'fixed', ttl_ms: 7_200_000 });
+  const f = await alice.workspaces.create('me', {
+    template_id: fixed.templateId,
+    name: 'fixed',
+    ttl_ms: 7_200_000,
+  });
   assert.equal(f.ttl_ms, 60_000, 'the template decides when users may not');
   await expectError('invalid_input', () => alice.workspaces.putTTL(f.id, { ttl_ms: 120_000 }));
   await waitLatest(alice, f);
@@ -357,7 +421,9 @@ test('rename, TTL and autostart; deprecated templates refuse new workspaces', as
     echo: agentTemplate,
     settings: { deprecated: 'Use echo-agent.' },
   });
-  await expectError('forbidden', () => alice.workspaces.create('me', { template_id: old.templateId, name: 'old' }));
+  await expectError('forbidden', () =>
+    alice.workspaces.create('me', { template_id: old.templateId, name: 'old' }),
+  );
   // A version of another template cannot be used for an update.
   await expectError('invalid_input', () =>
     alice.workspaces.createBuild(w.id, { transition: 'start', template_version_id: old.versionId }),
@@ -365,7 +431,10 @@ test('rename, TTL and autostart; deprecated templates refuse new workspaces', as
 });
 
 test('watch streams the workspace as it changes through a build', async () => {
-  const w = await waitLatest(alice, await alice.workspaces.create('me', { template_id: tpl.templateId, name: 'watched' }));
+  const w = await waitLatest(
+    alice,
+    await alice.workspaces.create('me', { template_id: tpl.templateId, name: 'watched' }),
+  );
   const abort = new AbortController();
   const res = await fetch(alice.workspaces.watchUrl(w.id), {
     headers: { 'Coder-Session-Token': alice.sessionToken! },
@@ -401,7 +470,10 @@ test('watch streams the workspace as it changes through a build', async () => {
 });
 
 test('the organization route: members create their own, owners for others', async () => {
-  const w = await alice.workspaces.createInOrganization(orgId, 'me', { template_id: tpl.templateId, name: 'orgroute' });
+  const w = await alice.workspaces.createInOrganization(orgId, 'me', {
+    template_id: tpl.templateId,
+    name: 'orgroute',
+  });
   assert.equal(w.organization_id, orgId);
   // An owner may create a workspace for someone else; it is theirs.
   const forBob = await env.owner.workspaces.createInOrganization(orgId, 'bob', {

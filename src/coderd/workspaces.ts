@@ -61,7 +61,10 @@ const listQuery = z.object({
 });
 
 /** The `{workspace}` path parameter: a workspace the actor may read (deleted ones only on request). */
-export async function workspaceOf(ctx: RequestContext, includeDeleted = false): Promise<WorkspaceWithNamesRow> {
+export async function workspaceOf(
+  ctx: RequestContext,
+  includeDeleted = false,
+): Promise<WorkspaceWithNamesRow> {
   const w = await ctx.api.store.getWorkspaceById(ctx.params.workspace ?? '', includeDeleted);
   if (!w) throw new NotFound('Workspace not found.');
   return w;
@@ -74,7 +77,12 @@ async function writeWorkspace(ctx: RequestContext, status: number, w: WorkspaceW
 /** POST /users/{user}/workspaces and /organizations/{org}/members/{user}/workspaces. */
 export async function createWorkspace(ctx: RequestContext): Promise<void> {
   const req = await readJson(ctx.req, CreateWorkspaceRequest);
-  const w = await ctx.api.workspaces.createWorkspace(userOf(ctx), req, authOf(ctx).user.id, ctx.organization?.id);
+  const w = await ctx.api.workspaces.createWorkspace(
+    userOf(ctx),
+    req,
+    authOf(ctx).user.id,
+    ctx.organization?.id,
+  );
   ctx.logger.info({ workspace: w.id, owner: w.owner_username }, 'workspace created');
   await writeWorkspace(ctx, 201, w);
 }
@@ -86,7 +94,11 @@ export async function getWorkspaceByOwnerAndName(ctx: RequestContext): Promise<v
 }
 
 export async function getWorkspace(ctx: RequestContext): Promise<void> {
-  await writeWorkspace(ctx, 200, await workspaceOf(ctx, ctx.url.searchParams.get('include_deleted') === 'true'));
+  await writeWorkspace(
+    ctx,
+    200,
+    await workspaceOf(ctx, ctx.url.searchParams.get('include_deleted') === 'true'),
+  );
 }
 
 export async function listWorkspaces(ctx: RequestContext): Promise<void> {
@@ -114,7 +126,7 @@ export async function putWorkspaceTTL(ctx: RequestContext): Promise<void> {
   const req = await readJson(ctx.req, UpdateWorkspaceTTLRequest);
   const w = await workspaceOf(ctx);
   const template = await ctx.api.store.getTemplateById(w.template_id);
-  if (!template) throw new NotFound('The workspace\'s template is gone.');
+  if (!template) throw new NotFound("The workspace's template is gone.");
   if (!template.allow_user_autostop)
     throw InvalidInput.field('ttl_ms', 'The template does not allow custom autostop times.');
   await ctx.api.store.updateWorkspaceTTL(w.id, effectiveTtlNs(req.ttl_ms, template));
@@ -126,7 +138,7 @@ export async function putWorkspaceAutostart(ctx: RequestContext): Promise<void> 
   const req = await readJson(ctx.req, UpdateWorkspaceAutostartRequest);
   const w = await workspaceOf(ctx);
   const template = await ctx.api.store.getTemplateById(w.template_id);
-  if (!template) throw new NotFound('The workspace\'s template is gone.');
+  if (!template) throw new NotFound("The workspace's template is gone.");
   await ctx.api.store.updateWorkspaceAutostart(w.id, validateAutostart(req.schedule, template));
   await publishWorkspaceUpdate(ctx.api.pubsub, ctx.logger, w.id);
   writeJson(ctx.res, 204, undefined);

@@ -240,7 +240,8 @@ export interface WorkspaceBuildRow {
   job_id: string;
   deadline: Date;
   max_deadline: Date;
-  reason: 'initiator' | 'autostart' | 'autostop' | 'dormancy' | 'failedstop' | 'autodelete' | 'dashboard' | 'cli';
+  reason:
+    'initiator' | 'autostart' | 'autostop' | 'dormancy' | 'failedstop' | 'autodelete' | 'dashboard' | 'cli';
   daily_cost: number;
   created_at: Date;
   updated_at: Date;

@@ -33,7 +33,13 @@ test('value rules: type, options, regex, min/max', () => {
     ['in range', param({ name: 'n', type: 'number', validation_min: 2, validation_max: 5 }), '5', undefined],
     [
       'custom message',
-      param({ name: 'n', type: 'number', validation_min: 2, validation_max: 5, validation_error: '{value} not in {min}-{max}' }),
+      param({
+        name: 'n',
+        type: 'number',
+        validation_min: 2,
+        validation_max: 5,
+        validation_error: '{value} not in {min}-{max}',
+      }),
       '9',
       /^9 not in 2-5$/,
     ],
@@ -43,9 +49,19 @@ test('value rules: type, options, regex, min/max', () => {
     ['list rejects object', param({ name: 'l', type: 'list(string)' }), '{"a":1}', /JSON array/],
     ['list rejects numbers', param({ name: 'l', type: 'list(string)' }), '[1]', /JSON array/],
     ['list rejects garbage', param({ name: 'l', type: 'list(string)' }), '[a', /JSON array/],
-    ['list options', param({ name: 'l', type: 'list(string)', options: [opt('a')] }), '["a","z"]', /"z" not among/],
+    [
+      'list options',
+      param({ name: 'l', type: 'list(string)', options: [opt('a')] }),
+      '["a","z"]',
+      /"z" not among/,
+    ],
     ['options ok', param({ name: 's', options: [opt('x'), opt('y')] }), 'y', undefined],
-    ['options refused', param({ name: 's', options: [opt('x'), opt('y')] }), 'z', /not one of the options: x, y/],
+    [
+      'options refused',
+      param({ name: 's', options: [opt('x'), opt('y')] }),
+      'z',
+      /not one of the options: x, y/,
+    ],
     ['regex ok', param({ name: 's', validation_regex: '^[a-z]+$' }), 'abc', undefined],
     ['regex refused', param({ name: 's', validation_regex: '^[a-z]+$' }), 'ABC', /does not match/],
     ['regex unanchored like Go', param({ name: 's', validation_regex: 'b' }), 'abc', undefined],
@@ -217,7 +233,10 @@ test('resolution rules: required, defaults, carry-forward, unknown, immutable, m
 test('values come back in the template order', () => {
   const got = resolveBuildParameters({
     ...base,
-    parameters: [param({ name: 'b', order: 2, default_value: '2' }), param({ name: 'a', order: 1, default_value: '1' })],
+    parameters: [
+      param({ name: 'b', order: 2, default_value: '2' }),
+      param({ name: 'a', order: 1, default_value: '1' }),
+    ],
   });
   assert.deepEqual(
     got.values.map((v) => v.name),

@@ -76,7 +76,9 @@ export const UpdateWorkspaceTTLRequest = z.strictObject({ ttl_ms: z.number().int
 export type UpdateWorkspaceTTLRequest = z.infer<typeof UpdateWorkspaceTTLRequest>;
 
 /** `PUT /workspaces/{id}/autostart`: a weekly cron schedule, or null/empty to turn autostart off. */
-export const UpdateWorkspaceAutostartRequest = z.strictObject({ schedule: z.string().max(256).nullable().optional() });
+export const UpdateWorkspaceAutostartRequest = z.strictObject({
+  schedule: z.string().max(256).nullable().optional(),
+});
 export type UpdateWorkspaceAutostartRequest = z.infer<typeof UpdateWorkspaceAutostartRequest>;
 
 /** `PUT /workspacebuilds/{id}/state`: the raw state bytes are the body. */

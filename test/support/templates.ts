@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import type { EchoTemplate } from '../../src/provisioner/echo/echo-provisioner.js';
+
+export type { EchoTemplate };
 import { packTemplateDirectory } from '../../src/sdk/template-archive.js';
 import type { TemplateVersionParameter } from '../../src/sdk/templates.js';
 

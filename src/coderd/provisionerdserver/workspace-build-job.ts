@@ -100,7 +100,8 @@ export function workspaceBuildJobHandler(deps: JobHandlerDeps): JobTypeHandler {
       const ttlMs = workspace?.ttl ? Number(BigInt(workspace.ttl) / 1_000_000n) : 0;
       await tx.updateWorkspaceBuildResult(build.id, {
         // A provisioner that returns no state leaves the previous one in place.
-        state: result.state === undefined ? await tx.getWorkspaceBuildState(build.id) : decodeState(result.state),
+        state:
+          result.state === undefined ? await tx.getWorkspaceBuildState(build.id) : decodeState(result.state),
         daily_cost: result.resources.reduce((n, r) => n + (r.daily_cost ?? 0), 0),
         deadline: build.transition === 'start' && ttlMs > 0 ? new Date(Date.now() + ttlMs) : null,
       });

@@ -44,7 +44,9 @@ type WorkspacePolicies = Pick<
   | 'cancelWorkspaceBuildJob'
 >;
 
-export const workspaceObject = (w: Pick<WorkspaceRow, 'id' | 'owner_id' | 'organization_id'>): AuthzObject => ({
+export const workspaceObject = (
+  w: Pick<WorkspaceRow, 'id' | 'owner_id' | 'organization_id'>,
+): AuthzObject => ({
   type: 'workspace',
   id: w.id,
   ownerId: w.owner_id,
@@ -92,7 +94,12 @@ async function checkVersion(actor: Actor, inner: Store, versionId: string): Prom
 }
 
 /** State is the template's business: the build must be readable, then template update decides. */
-async function checkState(actor: Actor, inner: Store, buildId: string, action: 'read' | 'update'): Promise<void> {
+async function checkState(
+  actor: Actor,
+  inner: Store,
+  buildId: string,
+  action: 'read' | 'update',
+): Promise<void> {
   const b = await checkBuild(actor, inner, buildId, 'read');
   const obj = templateObject({ id: b.workspace_template_id, organization_id: b.workspace_organization_id });
   if (authorize(actor, 'update', obj)) return;

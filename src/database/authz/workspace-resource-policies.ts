@@ -33,7 +33,11 @@ export const workspaceResourcePolicies: ResourcePolicies = {
         check(
           actor,
           'read',
-          workspaceObject({ id: '', owner_id: b.workspace_owner_id, organization_id: b.workspace_organization_id }),
+          workspaceObject({
+            id: '',
+            owner_id: b.workspace_owner_id,
+            organization_id: b.workspace_organization_id,
+          }),
           'Workspace',
         );
         continue;

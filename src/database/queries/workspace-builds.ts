@@ -144,9 +144,11 @@ export function workspaceBuildQueries(db: Queryable): WorkspaceBuildQueries {
       );
     },
     listWorkspaceBuildParameters: (buildId) =>
-      many(db, `SELECT name, value FROM workspace_build_parameters WHERE workspace_build_id = $1 ORDER BY name`, [
-        buildId,
-      ]),
+      many(
+        db,
+        `SELECT name, value FROM workspace_build_parameters WHERE workspace_build_id = $1 ORDER BY name`,
+        [buildId],
+      ),
     async getWorkspaceBuildState(buildId) {
       const r = await one<{ s: Buffer | null }>(
         db,
@@ -177,11 +179,15 @@ export function workspaceBuildQueries(db: Queryable): WorkspaceBuildQueries {
         [jobIds],
       ),
     async listWorkspaceBuildLogsAfter(buildId, afterId) {
-      const b = await one<{ job_id: string }>(db, `SELECT job_id FROM workspace_builds WHERE id = $1`, [buildId]);
+      const b = await one<{ job_id: string }>(db, `SELECT job_id FROM workspace_builds WHERE id = $1`, [
+        buildId,
+      ]);
       return b ? provisionerJobLogQueries(db).listProvisionerJobLogsAfter(b.job_id, afterId) : [];
     },
     async cancelWorkspaceBuildJob(buildId) {
-      const b = await one<{ job_id: string }>(db, `SELECT job_id FROM workspace_builds WHERE id = $1`, [buildId]);
+      const b = await one<{ job_id: string }>(db, `SELECT job_id FROM workspace_builds WHERE id = $1`, [
+        buildId,
+      ]);
       return b ? provisionerJobQueries(db).cancelProvisionerJob(b.job_id) : undefined;
     },
     async completeOrphanDeleteJob(buildId) {

@@ -175,7 +175,9 @@ export function workspaceResourceQueries(db: Queryable): WorkspaceResourceQuerie
       );
     },
     listWorkspaceResourcesByJobIds: (jobIds) =>
-      many(db, `SELECT * FROM workspace_resources WHERE job_id = ANY($1) ORDER BY created_at, name`, [jobIds]),
+      many(db, `SELECT * FROM workspace_resources WHERE job_id = ANY($1) ORDER BY created_at, name`, [
+        jobIds,
+      ]),
     listWorkspaceResourceMetadata: (ids) =>
       many(
         db,
@@ -183,7 +185,9 @@ export function workspaceResourceQueries(db: Queryable): WorkspaceResourceQuerie
         [ids],
       ),
     listWorkspaceAgentsByResourceIds: (ids) =>
-      many(db, `SELECT * FROM workspace_agents WHERE resource_id = ANY($1) ORDER BY display_order, name`, [ids]),
+      many(db, `SELECT * FROM workspace_agents WHERE resource_id = ANY($1) ORDER BY display_order, name`, [
+        ids,
+      ]),
     listWorkspaceAppsByAgentIds: (ids) =>
       many(db, `SELECT * FROM workspace_apps WHERE agent_id = ANY($1) ORDER BY display_order, slug`, [ids]),
   };

@@ -136,15 +136,17 @@ export function workspaceQueries(db: Queryable): WorkspaceQueries {
       return { workspaces, count: count?.n ?? 0 };
     },
     updateWorkspaceName: (id, name) =>
-      one(db, `UPDATE workspaces SET name = $2, updated_at = now() WHERE id = $1 AND NOT deleted RETURNING *`, [
-        id,
-        name,
-      ]),
+      one(
+        db,
+        `UPDATE workspaces SET name = $2, updated_at = now() WHERE id = $1 AND NOT deleted RETURNING *`,
+        [id, name],
+      ),
     updateWorkspaceTTL: (id, ttl) =>
-      one(db, `UPDATE workspaces SET ttl = $2, updated_at = now() WHERE id = $1 AND NOT deleted RETURNING *`, [
-        id,
-        ttl?.toString() ?? null,
-      ]),
+      one(
+        db,
+        `UPDATE workspaces SET ttl = $2, updated_at = now() WHERE id = $1 AND NOT deleted RETURNING *`,
+        [id, ttl?.toString() ?? null],
+      ),
     updateWorkspaceAutostart: (id, schedule) =>
       one(
         db,
