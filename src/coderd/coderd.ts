@@ -34,6 +34,7 @@ import { jobHandlers } from './provisionerdserver/job-handlers.js';
 import { AgentConnections } from './agent-connections.js';
 import { publishWorkspaceEvent } from './workspace-events.js';
 import { closeWebSockets, createWebSocketServer, markUpgrade } from './websocket.js';
+import { WorkspacesService } from './workspaces-service.js';
 
 export interface CoderdOptions {
   /** The raw store; Coderd wraps it so handlers only ever see the authorizing one. */
@@ -61,6 +62,7 @@ export class Coderd {
   readonly templateVersions: TemplateVersionsService;
   readonly jobReaper: JobReaper;
   readonly agentConnections: AgentConnections;
+  readonly workspaces: WorkspacesService;
   private readonly wss = createWebSocketServer();
   deploymentId = '';
   defaultOrganizationId = '';
@@ -101,6 +103,12 @@ export class Coderd {
       this.store,
       this.logger.child({ component: 'agents' }),
       (id) => publishWorkspaceEvent(this.pubsub, this.logger, id),
+    );
+    this.workspaces = new WorkspacesService(
+      this.store,
+      this.provisionerd,
+      this.pubsub,
+      this.logger.child({ component: 'workspaces' }),
     );
     this.jobReaper = new JobReaper(this.provisionerd, this.logger.child({ component: 'job-reaper' }));
     this.routes = new RouteTable(buildRoutes({ loginRateLimit: options.loginRateLimit ?? 60 }));

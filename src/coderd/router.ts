@@ -22,6 +22,9 @@ import * as users from './users.js';
 import * as agentArtifacts from './agent-artifacts.js';
 import { requireWorkspaceAgent } from './httpmw/workspace-agent.js';
 import * as workspaceAgents from './workspace-agents.js';
+import * as workspaceBuilds from './workspace-builds.js';
+import * as workspaces from './workspaces.js';
+import { watchWorkspace } from './workspaces-watch.js';
 
 export interface RouterOptions {
   loginRateLimit: number;
@@ -70,6 +73,9 @@ export function buildRoutes(options: RouterOptions): Route[] {
         u.get('/keys/tokens/{keyname}', apiKeys.getTokenByName);
         u.get('/keys/{keyid}', apiKeys.getKey);
         u.delete('/keys/{keyid}', apiKeys.deleteKey);
+        u.post('/workspaces', workspaces.createWorkspace);
+        u.get('/workspace/{workspacename}', workspaces.getWorkspaceByOwnerAndName);
+        u.get('/workspace/{workspacename}/builds/{buildnumber}', workspaceBuilds.getWorkspaceBuildByNumber);
       });
       authed.get('/organizations', orgs.listOrganizations);
       authed.group('/organizations/{organization}', [organizationParam], (o) => {
@@ -87,6 +93,7 @@ export function buildRoutes(options: RouterOptions): Route[] {
         o.post('/templates', templates.createTemplate);
         o.get('/templates', templates.listOrganizationTemplates);
         o.get('/templates/{templatename}', templates.getTemplateByName);
+        o.post('/members/{user}/workspaces', userParam, workspaces.createWorkspace);
       });
       authed.post('/files', files.uploadFile);
       authed.get('/files/{fileID}', files.getFile);
@@ -112,6 +119,25 @@ export function buildRoutes(options: RouterOptions): Route[] {
         v.get('/dry-run/{jobID}/resources', templateVersions.dryRunResources);
         v.get('/dry-run/{jobID}/logs', templateVersions.dryRunLogs);
         v.patch('/dry-run/{jobID}/cancel', templateVersions.cancelDryRun);
+      });
+      authed.get('/workspaces', workspaces.listWorkspaces);
+      authed.group('/workspaces/{workspace}', [], (w) => {
+        w.get('', workspaces.getWorkspace);
+        w.patch('', workspaces.patchWorkspace);
+        w.put('/ttl', workspaces.putWorkspaceTTL);
+        w.put('/autostart', workspaces.putWorkspaceAutostart);
+        w.get('/watch', watchWorkspace);
+        w.get('/builds', workspaceBuilds.listWorkspaceBuilds);
+        w.post('/builds', workspaceBuilds.postWorkspaceBuild);
+      });
+      authed.group('/workspacebuilds/{workspacebuild}', [], (b) => {
+        b.get('', workspaceBuilds.getWorkspaceBuild);
+        b.patch('/cancel', workspaceBuilds.cancelWorkspaceBuild);
+        b.get('/logs', workspaceBuilds.workspaceBuildLogs);
+        b.get('/parameters', workspaceBuilds.workspaceBuildParameters);
+        b.get('/resources', workspaceBuilds.workspaceBuildResources);
+        b.get('/state', workspaceBuilds.getWorkspaceBuildState);
+        b.put('/state', workspaceBuilds.putWorkspaceBuildState);
       });
       authed.get('/provisionerjobs/{job}/logs', provisionerJobs.provisionerJobLogs);
       authed.get('/workspaceagents/{workspaceagent}', workspaceAgents.getWorkspaceAgent);

@@ -214,6 +214,67 @@ export interface TemplateVersionVariableRow {
   sensitive: boolean;
 }
 
+export interface WorkspaceRow {
+  id: string;
+  owner_id: string;
+  organization_id: string;
+  template_id: string;
+  name: string;
+  deleted: boolean;
+  autostart_schedule: string | null;
+  /** Nanoseconds (bigint; pg returns a string); null = no autostop. */
+  ttl: string | null;
+  last_used_at: Date;
+  dormant_at: Date | null;
+  deleting_at: Date | null;
+  automatic_updates: 'always' | 'never';
+  favorite: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A workspace with what its API shape shows of its owner, organization and template. */
+export interface WorkspaceWithNamesRow extends WorkspaceRow {
+  owner_username: string;
+  owner_avatar_url: string;
+  organization_name: string;
+  template_name: string;
+  template_display_name: string;
+  template_icon: string;
+  template_active_version_id: string;
+  template_allow_user_cancel_workspace_jobs: boolean;
+  template_require_active_version: boolean;
+}
+
+export interface WorkspaceBuildRow {
+  id: string;
+  workspace_id: string;
+  template_version_id: string;
+  build_number: number;
+  transition: 'start' | 'stop' | 'delete';
+  initiator_id: string;
+  job_id: string;
+  deadline: Date;
+  max_deadline: Date;
+  reason:
+    'initiator' | 'autostart' | 'autostop' | 'dormancy' | 'failedstop' | 'autodelete' | 'dashboard' | 'cli';
+  daily_cost: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A build with the names its API shape shows; the state bytes are read separately. */
+export interface WorkspaceBuildWithNamesRow extends WorkspaceBuildRow {
+  workspace_name: string;
+  workspace_owner_id: string;
+  workspace_owner_username: string;
+  workspace_owner_avatar_url: string;
+  workspace_organization_id: string;
+  workspace_template_id: string;
+  template_version_name: string;
+  initiator_username: string;
+}
+
 // What jobs provisioned (builds, template imports, dry-runs): resources and their agents.
 
 export interface WorkspaceResourceRow {

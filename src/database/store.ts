@@ -14,6 +14,8 @@ import { provisionerDaemonQueries, type ProvisionerDaemonQueries } from './queri
 import { fileQueries, type FileQueries } from './queries/files.js';
 import { templateQueries, type TemplateQueries } from './queries/templates.js';
 import { templateVersionQueries, type TemplateVersionQueries } from './queries/template-versions.js';
+import { workspaceQueries, type WorkspaceQueries } from './queries/workspaces.js';
+import { workspaceBuildQueries, type WorkspaceBuildQueries } from './queries/workspace-builds.js';
 import { workspaceResourceQueries, type WorkspaceResourceQueries } from './queries/workspace-resources.js';
 import { workspaceAgentQueries, type WorkspaceAgentQueries } from './queries/workspace-agents.js';
 import type { Queryable } from './db.js';
@@ -28,6 +30,8 @@ export type Queries = UserQueries &
   FileQueries &
   TemplateQueries &
   TemplateVersionQueries &
+  WorkspaceQueries &
+  WorkspaceBuildQueries &
   WorkspaceResourceQueries &
   WorkspaceAgentQueries;
 
@@ -48,6 +52,8 @@ function queriesFor(db: Queryable): Queries {
     ...fileQueries(db),
     ...templateQueries(db),
     ...templateVersionQueries(db),
+    ...workspaceQueries(db),
+    ...workspaceBuildQueries(db),
     ...workspaceResourceQueries(db),
     ...workspaceAgentQueries(db),
   };

@@ -13,6 +13,7 @@ import type { Pubsub } from '../../database/postgres/pubsub.js';
 import type { Store } from '../../database/store.js';
 import { templateDryRunJob } from './template-dry-run-job.js';
 import { templateImportJob } from './template-import-job.js';
+import { workspaceBuildJobHandler } from './workspace-build-job.js';
 
 /** Work to do once the transaction that finished the job has committed (notifications). */
 export type AfterCommit = () => Promise<void>;
@@ -44,5 +45,6 @@ export function jobHandlers(deps: JobHandlerDeps): JobHandlers {
   return {
     template_version_import: templateImportJob(deps),
     template_version_dry_run: templateDryRunJob(deps),
+    workspace_build: workspaceBuildJobHandler(deps),
   };
 }

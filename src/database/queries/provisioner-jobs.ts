@@ -64,7 +64,7 @@ export interface ProvisionerJobQueries {
 /** Arbitrary constant naming the reaper's advisory lock. */
 const reaperLockId = 0x48414e47_01;
 
-const withQueue = `
+export const withQueue = `
   WITH queue AS (
     SELECT id, row_number() OVER (ORDER BY created_at, id) AS pos, count(*) OVER () AS size
     FROM provisioner_jobs WHERE started_at IS NULL AND completed_at IS NULL
