@@ -9,6 +9,16 @@ import { usersCommand } from './commands/users.js';
 import { versionCommand } from './commands/version.js';
 import { whoamiCommand } from './commands/whoami.js';
 import { serverCommand } from './server/server-command.js';
+import { templatesCommand } from './commands/templates.js';
+import { createCommand } from './commands/workspaces/create.js';
+import { deleteCommand } from './commands/workspaces/delete.js';
+import { listCommand } from './commands/workspaces/list.js';
+import { restartCommand } from './commands/workspaces/restart.js';
+import { showCommand } from './commands/workspaces/show.js';
+import { startCommand } from './commands/workspaces/start.js';
+import { stateCommand } from './commands/workspaces/state.js';
+import { stopCommand } from './commands/workspaces/stop.js';
+import { updateCommand } from './commands/workspaces/update.js';
 
 export function buildRootCommand(): Command {
   const program = new Command('hangar')
@@ -35,6 +45,16 @@ export function buildRootCommand(): Command {
     tokensCommand(),
     versionCommand(),
     serverCommand(),
+    templatesCommand(),
+    createCommand(),
+    listCommand(),
+    showCommand(),
+    startCommand(),
+    stopCommand(),
+    restartCommand(),
+    updateCommand(),
+    deleteCommand(),
+    stateCommand(),
   ];
   for (const cmd of commands) program.addCommand(cmd);
   program.addCommand(expCommand(), { hidden: true });
