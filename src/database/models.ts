@@ -7,6 +7,7 @@ import type {
   ProvisionerJobType,
   ProvisionerType,
 } from '../sdk/provisioner-jobs.js';
+import type { WorkspaceAgentLifecycle, WorkspaceAppHealth } from '../sdk/workspaces.js';
 
 export interface UserRow {
   id: string;
@@ -118,4 +119,118 @@ export interface ProvisionerKeyRow {
   hashed_secret: Buffer;
   tags: Record<string, string>;
   created_at: Date;
+}
+
+// What jobs provisioned (builds, template imports, dry-runs): resources and their agents.
+
+export interface WorkspaceResourceRow {
+  id: string;
+  job_id: string;
+  transition: 'start' | 'stop' | 'delete';
+  type: string;
+  name: string;
+  hide: boolean;
+  icon: string;
+  instance_type: string | null;
+  daily_cost: number;
+  module_path: string;
+  created_at: Date;
+}
+
+export interface WorkspaceResourceMetadataRow {
+  workspace_resource_id: string;
+  key: string;
+  value: string | null;
+  sensitive: boolean;
+  display_order: number;
+}
+
+export interface WorkspaceAgentRow {
+  id: string;
+  resource_id: string;
+  name: string;
+  auth_token: string;
+  auth_instance_id: string | null;
+  architecture: string;
+  operating_system: string;
+  environment_variables: Record<string, string>;
+  directory: string;
+  expanded_directory: string;
+  version: string;
+  api_version: string;
+  first_connected_at: Date | null;
+  last_connected_at: Date | null;
+  disconnected_at: Date | null;
+  last_connected_replica_id: string | null;
+  connection_timeout_seconds: number;
+  troubleshooting_url: string;
+  motd_file: string;
+  lifecycle_state: WorkspaceAgentLifecycle;
+  started_at: Date | null;
+  ready_at: Date | null;
+  logs_length: number;
+  logs_overflowed: boolean;
+  subsystems: string[];
+  display_apps: string[];
+  display_order: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface WorkspaceAppRow {
+  id: string;
+  agent_id: string;
+  slug: string;
+  display_name: string;
+  icon: string;
+  command: string | null;
+  url: string | null;
+  external: boolean;
+  subdomain: boolean;
+  sharing_level: 'owner' | 'authenticated' | 'public';
+  healthcheck_url: string;
+  healthcheck_interval: number;
+  healthcheck_threshold: number;
+  health: WorkspaceAppHealth;
+  display_order: number;
+  hidden: boolean;
+  open_in: 'slim-window' | 'tab';
+  display_group: string | null;
+  created_at: Date;
+}
+
+export interface WorkspaceAgentScriptRow {
+  id: string;
+  workspace_agent_id: string;
+  log_source_id: string;
+  log_path: string;
+  script: string;
+  cron: string;
+  start_blocks_login: boolean;
+  run_on_start: boolean;
+  run_on_stop: boolean;
+  timeout_seconds: number;
+  display_name: string;
+  created_at: Date;
+}
+
+export interface WorkspaceAgentLogSourceRow {
+  workspace_agent_id: string;
+  id: string;
+  display_name: string;
+  icon: string;
+  created_at: Date;
+}
+
+export interface WorkspaceAgentMetadataRow {
+  workspace_agent_id: string;
+  key: string;
+  display_name: string;
+  script: string;
+  interval_seconds: number;
+  timeout_seconds: number;
+  display_order: number;
+  value: string;
+  error: string;
+  collected_at: Date;
 }

@@ -11,6 +11,7 @@ import { userQueries, type UserQueries } from './queries/users.js';
 import { provisionerJobQueries, type ProvisionerJobQueries } from './queries/provisioner-jobs.js';
 import { provisionerJobLogQueries, type ProvisionerJobLogQueries } from './queries/provisioner-job-logs.js';
 import { provisionerDaemonQueries, type ProvisionerDaemonQueries } from './queries/provisioner-daemons.js';
+import { workspaceResourceQueries, type WorkspaceResourceQueries } from './queries/workspace-resources.js';
 import type { Queryable } from './db.js';
 
 export type Queries = UserQueries &
@@ -19,7 +20,8 @@ export type Queries = UserQueries &
   SiteConfigQueries &
   ProvisionerJobQueries &
   ProvisionerJobLogQueries &
-  ProvisionerDaemonQueries;
+  ProvisionerDaemonQueries &
+  WorkspaceResourceQueries;
 
 export interface Store extends Queries {
   /** Runs `fn` in one transaction; everything it does commits together or not at all. Nested calls join. */
@@ -35,6 +37,7 @@ function queriesFor(db: Queryable): Queries {
     ...provisionerJobQueries(db),
     ...provisionerJobLogQueries(db),
     ...provisionerDaemonQueries(db),
+    ...workspaceResourceQueries(db),
   };
   // Map PostgreSQL errors users can cause (unique violations) into domain errors in one place.
   for (const [name, fn] of Object.entries(all)) {

@@ -7,8 +7,13 @@ import type { Store } from '../store.js';
 import { type Policies, requireActor } from './policy.js';
 import { identityPolicies } from './identity-policies.js';
 import { provisionerPolicies } from './provisioner-policies.js';
+import { workspaceResourcePolicies } from './workspace-resource-policies.js';
 
-export const policies: Policies = { ...identityPolicies, ...provisionerPolicies };
+export const policies: Policies = {
+  ...identityPolicies,
+  ...provisionerPolicies,
+  ...workspaceResourcePolicies,
+};
 
 export function authzStore(inner: Store): Store {
   const wrapped = {
