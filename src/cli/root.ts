@@ -32,7 +32,7 @@ export function isVersionRequest(args: string[]): boolean {
 export function buildRootCommand(): Command {
   const program = new Command('hangar')
     .description('Hangar: self-hosted cloud development environments.')
-    .addHelpText('afterAll', '\nhangar --version prints the version.')
+    .addHelpText('after', '\nhangar --version prints the version.')
     .addOption(new Option('--url <url>', 'URL of the Hangar deployment.').env('HANGAR_URL'))
     .addOption(
       new Option('--token <token>', 'Session token to authenticate with.').env('HANGAR_SESSION_TOKEN'),
