@@ -67,8 +67,8 @@ async function workspaceWithAgent(): Promise<{ token: string; agentId: string; w
     [resourceId, jobId],
   );
   await q(
-    `INSERT INTO workspace_agents (id, resource_id, name, auth_token, directory, environment_variables)
-     VALUES ($1, $2, 'main', $3, '~/src', '{"FOO":"bar"}')`,
+    `INSERT INTO workspace_agents (id, resource_id, name, auth_token_hash, directory, environment_variables)
+     VALUES ($1, $2, 'main', sha256(convert_to($3, 'UTF8')), '~/src', '{"FOO":"bar"}')`,
     [agentId, resourceId, token],
   );
   return { token, agentId, workspaceId };
@@ -111,7 +111,10 @@ test('an agent started before its build is recorded keeps retrying and connects 
   agent.start();
   await sleep(500);
   const { agentId } = await workspaceWithAgent();
-  await coderd.db.pool.query('UPDATE workspace_agents SET auth_token = $1 WHERE id = $2', [token, agentId]);
+  await coderd.db.pool.query(
+    `UPDATE workspace_agents SET auth_token_hash = sha256(convert_to($1, 'UTF8')) WHERE id = $2`,
+    [token, agentId],
+  );
   assert.equal((await agent.ready()).agent_id, agentId);
   await agent.close();
 });

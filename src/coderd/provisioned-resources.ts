@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { InvalidInput, type ValidationError } from '../sdk/errors.js';
+import { hashSecret } from './apikey.js';
 import type { ProvisionedResource } from '../sdk/provisioner.js';
 import type {
   DisplayApp,
@@ -121,7 +122,8 @@ export function provisionedRows(
         id: agentId,
         resource_id: resourceId,
         name: a.name,
-        auth_token: a.auth_token ?? randomUUID(),
+        // Only a hash is kept; an agent without a token (instance identity) gets an unusable one.
+        auth_token_hash: hashSecret(a.auth_token ?? randomUUID()),
         auth_instance_id: a.instance_id ?? null,
         architecture: a.architecture ?? '',
         operating_system: a.operating_system ?? '',

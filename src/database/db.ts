@@ -13,6 +13,14 @@ export async function many<T>(db: Queryable, sql: string, params: unknown[] = []
   return r.rows as T[];
 }
 
+/** JSON.stringify replacer: Buffers (as their toJSON shape) become bytea's `\\x<hex>` text form. */
+function byteaAsHex(_key: string, value: unknown): unknown {
+  const v = value as { type?: unknown; data?: unknown };
+  if (v && v.type === 'Buffer' && Array.isArray(v.data))
+    return `\\x${Buffer.from(v.data as number[]).toString('hex')}`;
+  return value;
+}
+
 /**
  * Inserts many rows in one statement. Each row must carry every column of `table` (missing keys
  * become NULL, not the column default), which keeps batch inserts to one round trip.
@@ -21,6 +29,6 @@ export async function many<T>(db: Queryable, sql: string, params: unknown[] = []
 export async function insertMany(db: Queryable, table: string, rows: object[]): Promise<void> {
   if (rows.length === 0) return;
   await db.query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [
-    JSON.stringify(rows),
+    JSON.stringify(rows, byteaAsHex),
   ]);
 }

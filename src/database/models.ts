@@ -303,7 +303,7 @@ export interface WorkspaceAgentRow {
   id: string;
   resource_id: string;
   name: string;
-  auth_token: string;
+  auth_token_hash: Buffer;
   auth_instance_id: string | null;
   architecture: string;
   operating_system: string;

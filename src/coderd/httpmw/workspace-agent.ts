@@ -7,6 +7,7 @@ import { Unauthenticated } from '../../sdk/errors.js';
 import { SessionTokenHeader } from '../../sdk/headers.js';
 import { withActor } from '../../database/authz/actor-context.js';
 import { systemActors } from '../../database/authz/actors.js';
+import { hashSecret } from '../apikey.js';
 import type { Middleware } from '../request-context.js';
 import { uuidPattern } from '../../sdk/validation.js';
 
@@ -18,7 +19,7 @@ export const requireWorkspaceAgent: Middleware = async (ctx, next) => {
     });
   // The agent is not a user: its token is resolved, and its reports written, by the agent actor.
   await withActor(systemActors.agent, async () => {
-    const agent = await ctx.api.store.getWorkspaceAgentByAuthToken(token);
+    const agent = await ctx.api.store.getWorkspaceAgentByAuthTokenHash(hashSecret(token));
     if (!agent)
       throw new Unauthenticated(
         'The agent token is invalid, or its workspace build is no longer the latest.',

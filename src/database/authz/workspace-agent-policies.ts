@@ -7,7 +7,7 @@ import { readOne, systemOnly, type Policies } from './policy.js';
 
 type WorkspaceAgentPolicies = Pick<
   Policies,
-  | 'getWorkspaceAgentByAuthToken'
+  | 'getWorkspaceAgentByAuthTokenHash'
   | 'getWorkspaceAgentById'
   | 'updateWorkspaceAgentConnection'
   | 'updateWorkspaceAgentLifecycle'
@@ -16,7 +16,7 @@ type WorkspaceAgentPolicies = Pick<
 >;
 
 export const workspaceAgentPolicies: WorkspaceAgentPolicies = {
-  getWorkspaceAgentByAuthToken: systemOnly(),
+  getWorkspaceAgentByAuthTokenHash: systemOnly(),
   getWorkspaceAgentById: readOne((a) => ({
     type: 'workspace',
     id: a.workspace_id,

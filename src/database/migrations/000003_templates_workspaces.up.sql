@@ -188,8 +188,9 @@ CREATE TABLE workspace_agents (
     id uuid PRIMARY KEY,
     resource_id uuid NOT NULL REFERENCES workspace_resources (id) ON DELETE CASCADE,
     name varchar(64) NOT NULL,
-    -- The agent authenticates with this token; the provider generates it, one per build.
-    auth_token uuid NOT NULL,
+    -- SHA-256 of the token the agent authenticates with (the provider generates it; only the
+    -- Terraform state holds it in clear, as it holds every secret of the template).
+    auth_token_hash bytea NOT NULL,
     auth_instance_id varchar(64),
     architecture varchar(64) NOT NULL DEFAULT '',
     operating_system varchar(64) NOT NULL DEFAULT '',
@@ -218,7 +219,7 @@ CREATE TABLE workspace_agents (
 );
 CREATE INDEX workspace_agents_resource_idx ON workspace_agents (resource_id);
 -- Not unique: an agent resource Terraform keeps across builds keeps its token.
-CREATE INDEX workspace_agents_auth_token_idx ON workspace_agents (auth_token);
+CREATE INDEX workspace_agents_auth_token_idx ON workspace_agents (auth_token_hash);
 
 CREATE TABLE workspace_apps (
     id uuid PRIMARY KEY,

@@ -24,7 +24,7 @@ export interface UpdateAgentConnectionParams {
 
 export interface WorkspaceAgentQueries {
   /** Only an agent of its workspace's latest build authenticates; older agents are refused. */
-  getWorkspaceAgentByAuthToken(token: string): Promise<WorkspaceAgentWithWorkspaceRow | undefined>;
+  getWorkspaceAgentByAuthTokenHash(hash: Buffer): Promise<WorkspaceAgentWithWorkspaceRow | undefined>;
   getWorkspaceAgentById(id: string): Promise<WorkspaceAgentWithWorkspaceRow | undefined>;
   updateWorkspaceAgentConnection(p: UpdateAgentConnectionParams): Promise<void>;
   updateWorkspaceAgentLifecycle(
@@ -53,14 +53,14 @@ const withWorkspace = `
 
 export function workspaceAgentQueries(db: Queryable): WorkspaceAgentQueries {
   return {
-    getWorkspaceAgentByAuthToken(token) {
+    getWorkspaceAgentByAuthTokenHash(hash) {
       return one(
         db,
         `${withWorkspace}
-          WHERE a.auth_token = $1 AND NOT w.deleted
+          WHERE a.auth_token_hash = $1 AND NOT w.deleted
             AND b.build_number = (SELECT max(build_number) FROM workspace_builds WHERE workspace_id = w.id)
           LIMIT 1`,
-        [token],
+        [hash],
       );
     },
     getWorkspaceAgentById(id) {
