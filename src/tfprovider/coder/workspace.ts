@@ -29,10 +29,11 @@ export const workspaceDataSource: DataSourceDef<CoderMeta> = {
 
   read(_config, { env, meta, diags }) {
     const transition = optionalEnv(env, 'CODER_WORKSPACE_TRANSITION', 'start');
-    if (transition !== 'start' && transition !== 'stop') {
+    // The provisioner sets "destroy" for a delete build's plan (coder-behaviour.md §4.2).
+    if (transition !== 'start' && transition !== 'stop' && transition !== 'destroy') {
       diags.error(
         'Invalid workspace transition',
-        `CODER_WORKSPACE_TRANSITION is ${JSON.stringify(transition)}; expected "start" or "stop".`,
+        `CODER_WORKSPACE_TRANSITION is ${JSON.stringify(transition)}; expected "start", "stop" or "destroy".`,
       );
     }
     const url = meta.accessUrl;
