@@ -85,7 +85,8 @@ test('import returns variables, parameters, resources, stop resources, readme an
 });
 
 test('start, stop and destroy builds hand the state on and report resources, agents, apps, metadata', async () => {
-  await using tf = await testTerraformProvisioner();
+  const commands: string[] = [];
+  await using tf = await testTerraformProvisioner({ onTiming: (command) => commands.push(command) });
   const build = async (transition: 'start' | 'stop' | 'destroy', state?: string): Promise<ProvisionResult> => {
     const rec = recordingContext();
     const job = await terraformJob(fixture('basic'), {
@@ -151,7 +152,10 @@ test('start, stop and destroy builds hand the state on and report resources, age
     { key: 'secret', value: 'hunter2', sensitive: true, is_null: false },
   ]);
 
+  assert.deepEqual(commands.splice(0).sort(), ['apply', 'graph', 'init', 'plan']);
+
   const stopped = await build('stop', started.state);
+  assert.deepEqual(commands.splice(0).sort(), ['apply', 'init', 'plan'], 'the graph of this template is cached');
   assert.deepEqual(
     stopped.resources.map((r) => r.name),
     ['home'],

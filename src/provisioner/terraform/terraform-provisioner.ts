@@ -26,7 +26,8 @@ import { convertResources } from './convert-resources.js';
 import type { DependencyGraph } from './dependency-graph.js';
 import { resolveTerraform, type TerraformBinary } from './terraform-binary.js';
 import { buildEnv, safeDaemonEnv } from './terraform-env.js';
-import { TerraformSession } from './terraform-session.js';
+import { GraphCache } from './graph-cache.js';
+import { TerraformSession, type SessionOptions } from './terraform-session.js';
 import { planResources } from './terraform-state.js';
 import { parameterBlockOrder, parseVariables, readReadme, readTerraformFiles } from './template-files.js';
 
@@ -52,16 +53,19 @@ export interface TerraformProvisionerOptions {
 
 type Transition = ProvisionMetadata['workspace_transition'];
 
-/** Work directories a crashed daemon left behind are removed after this long. */
+/** Work directories a crashed daemon left behind are removed after a day, cached graphs after 30. */
 const staleWorkDirMs = 24 * 3600_000;
+const staleGraphMs = 30 * 24 * 3600_000;
 
 export class TerraformProvisioner implements Provisioner {
   readonly type = 'terraform' as const;
   private binary?: Promise<TerraformBinary>;
   private readonly logger: Logger;
+  private readonly graphCache: GraphCache;
 
   constructor(private readonly options: TerraformProvisionerOptions) {
     this.logger = options.logger ?? nopLogger;
+    this.graphCache = new GraphCache(join(options.cacheDir, 'graphs'));
   }
 
   /** The binary, found (or installed) once per provisioner; a failure is retried by the next job. */
@@ -91,7 +95,8 @@ export class TerraformProvisioner implements Provisioner {
         this.prepare(job.template_source_archive, join(jobDir, 'template'), workRoot),
       ]);
       ctx.log('debug', 'Setting up', `Terraform ${binary.version} at ${binary.path}.`);
-      const run = new JobRun(this.options, ctx, binary.path, jobDir, payload);
+      const graphCache = { cache: this.graphCache, archive: job.template_source_archive, terraformVersion: binary.version };
+      const run = new JobRun(this.options, ctx, binary.path, jobDir, payload, graphCache);
       switch (payload.type) {
         case 'template_version_import':
           return await run.importTemplate(payload.user_variable_values);
@@ -106,7 +111,8 @@ export class TerraformProvisioner implements Provisioner {
   }
 
   private async prepare(archive: string, dir: string, workRoot: string): Promise<void> {
-    void sweepStale(workRoot);
+    void sweepStale(workRoot, staleWorkDirMs);
+    void sweepStale(join(this.options.cacheDir, 'graphs'), staleGraphMs);
     try {
       await extractTemplateArchive(Buffer.from(archive, 'base64'), dir);
     } catch (err) {
@@ -118,12 +124,13 @@ export class TerraformProvisioner implements Provisioner {
   }
 }
 
-async function sweepStale(workRoot: string): Promise<void> {
+/** Removes entries of `dir` older than `maxAgeMs` (work dirs of a crashed daemon, old graphs). */
+async function sweepStale(dir: string, maxAgeMs: number): Promise<void> {
   const now = Date.now();
-  for (const name of await readdir(workRoot).catch(() => [] as string[])) {
-    const path = join(workRoot, name);
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const path = join(dir, name);
     const info = await stat(path).catch(() => undefined);
-    if (info && now - info.mtimeMs > staleWorkDirMs) await rm(path, { recursive: true, force: true });
+    if (info && now - info.mtimeMs > maxAgeMs) await rm(path, { recursive: true, force: true });
   }
 }
 
@@ -139,6 +146,7 @@ class JobRun {
     binary: string,
     private readonly jobDir: string,
     private readonly payload: JobPayload,
+    graphCache: SessionOptions['graphCache'],
   ) {
     this.templateDir = join(jobDir, 'template');
     this.daemonEnv = safeDaemonEnv(options.env ?? process.env);
@@ -148,6 +156,7 @@ class JobRun {
       ctx,
       debug: payload.type === 'workspace_build' && payload.log_level === 'debug',
       onTiming: options.onTiming,
+      graphCache,
     });
   }
 

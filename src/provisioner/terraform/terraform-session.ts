@@ -9,6 +9,7 @@ import { ProvisionFailure, type ProvisionContext } from '../../sdk/provisioner.j
 import type { LogLevel } from '../../sdk/provisioner-jobs.js';
 import type { VariableValue } from '../../sdk/templates.js';
 import { parseDot, type DependencyGraph } from './dependency-graph.js';
+import { GraphCache } from './graph-cache.js';
 import { runTerraform, type CommandResult } from './terraform-command.js';
 import { convertLogLine } from './terraform-logs.js';
 import { flattenModule, stateFileResources, type ShownPlan, type TfResource } from './terraform-state.js';
@@ -20,7 +21,8 @@ export interface SessionOptions {
   ctx: ProvisionContext;
   /** TF_LOG=JSON and Terraform's debug lines in the job log. */
   debug: boolean;
-  /** Milliseconds per command, for the job log and the benchmark. */
+  graphCache?: { cache: GraphCache; archive: string; terraformVersion: string };
+  /** Milliseconds per command, for the benchmark. */
   onTiming?: (command: string, ms: number) => void;
 }
 
@@ -98,8 +100,14 @@ export class TerraformSession {
     return JSON.parse(res.stdout) as ShownPlan;
   }
 
+  /** The dependency graph, from the cache when this configuration's graph was read before. */
   async graph(env: Record<string, string>, stage: string): Promise<DependencyGraph> {
+    const cache = this.opts.graphCache;
+    const key = cache && (await GraphCache.key(cache.archive, this.opts.dir, cache.terraformVersion));
+    const cached = key && (await cache.cache.get(key));
+    if (cached) return parseDot(cached);
     const res = await this.run(['graph', '-type=plan'], { stage, env, capture: true, infoAsDebug: true });
+    if (key) await cache.cache.put(key, res.stdout);
     return parseDot(res.stdout);
   }
 
