@@ -7,7 +7,10 @@ import type { LogLevel } from '../../src/sdk/provisioner-jobs.js';
 import type { JobPayload, ProvisionContext, ProvisionMetadata } from '../../src/sdk/provisioner.js';
 import type { AcquiredJob } from '../../src/sdk/provisionerd-protocol.js';
 import { packTemplateDirectory } from '../../src/sdk/template-archive.js';
-import { terraformProvisioner, type TerraformProvisionerOptions } from '../../src/provisioner/terraform/index.js';
+import {
+  terraformProvisioner,
+  type TerraformProvisionerOptions,
+} from '../../src/provisioner/terraform/index.js';
 import { startProviderServer } from '../../src/tfprovider/provider-server.js';
 
 export const coderProviderHost: TerraformProvisionerOptions['provider'] = {

@@ -42,6 +42,8 @@ export function serverCommand(): Command {
     const { startServer } = await import('../../coderd/start-server.js');
     const { builtinDaemonStarter } = await import('../../provisionerd/built-in-daemons.js');
     const { EchoProvisioner } = await import('../../provisioner/echo/echo-provisioner.js');
+    const { terraformProvisioner } = await import('../../provisioner/terraform/index.js');
+    const { startProviderServer } = await import('../../tfprovider/provider-server.js');
     const logger = createLogger({ level: values.logLevel, format: values.logFormat });
     const configDir = resolveConfigDir(globals.globalConfig);
     let fatal: Error | undefined;
@@ -51,10 +53,18 @@ export function serverCommand(): Command {
       values,
       configDir,
       logger,
-      // The built-in daemons run the same code as external ones (src/provisionerd); the Terraform
-      // provisioner joins the echo one when templates land.
+      // The built-in daemons run the same code as external ones (src/provisionerd).
       startBuiltinDaemons: builtinDaemonStarter({
-        provisioners: [new EchoProvisioner()],
+        provisioners: [
+          new EchoProvisioner(),
+          terraformProvisioner({
+            cacheDir: values.cacheDir,
+            terraformPath: values.terraformPath || undefined,
+            releasesUrl: values.terraformReleasesUrl,
+            provider: { start: (env) => startProviderServer({ env }) },
+            logger: logger.child({ component: 'terraform' }),
+          }),
+        ],
         logger: logger.child({ component: 'provisionerd' }),
       }),
       onFatal: (err) => {

@@ -165,7 +165,11 @@ function convertApp(r: TfResource): ProvisionedApp {
   if (str(v.url)) app.url = str(v.url);
   if (str(v.group)) app.group = str(v.group);
   if (health)
-    app.healthcheck = { url: str(health.url), interval: num(health.interval) ?? 0, threshold: num(health.threshold) ?? 0 };
+    app.healthcheck = {
+      url: str(health.url),
+      interval: num(health.interval) ?? 0,
+      threshold: num(health.threshold) ?? 0,
+    };
   return app;
 }
 
@@ -248,7 +252,10 @@ export function convertResources({ resources, graph }: ConvertOptions): Provisio
   }
 
   // Metadata: applied to the closest resource each coder_metadata depends on.
-  const metadata = new Map<string, { hide: boolean; icon: string; daily_cost: number; items: ProvisionedResourceMetadata[] }>();
+  const metadata = new Map<
+    string,
+    { hide: boolean; icon: string; daily_cost: number; items: ProvisionedResourceMetadata[] }
+  >();
   for (const r of ofType('coder_metadata')) {
     const node = nodeByLabel(graph, labelOf(r.address));
     if (!node) continue;

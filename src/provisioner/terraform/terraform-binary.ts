@@ -37,7 +37,8 @@ export async function resolveTerraform(opts: TerraformBinaryOptions): Promise<Te
   if (opts.path) {
     const path = resolve(opts.path);
     const version = await terraformVersion(path);
-    if (!version) throw new Error(`The Terraform binary ${path} does not run ("terraform version -json" failed).`);
+    if (!version)
+      throw new Error(`The Terraform binary ${path} does not run ("terraform version -json" failed).`);
     if (!supportedVersion(version))
       throw new Error(`The Terraform binary ${path} is version ${version}; Hangar supports ${range}.`);
     return { path, version };
@@ -50,7 +51,9 @@ export async function resolveTerraform(opts: TerraformBinaryOptions): Promise<Te
       `Terraform on PATH (${found}) is version ${version ?? 'unknown'}, outside ${range}; installing ${pinnedTerraformVersion}.`,
     );
   } else {
-    opts.onInstall?.(`No terraform on PATH; installing ${pinnedTerraformVersion} into ${join(opts.cacheDir, 'tf')}.`);
+    opts.onInstall?.(
+      `No terraform on PATH; installing ${pinnedTerraformVersion} into ${join(opts.cacheDir, 'tf')}.`,
+    );
   }
   const path = await installTerraform({
     dir: join(opts.cacheDir, 'tf'),

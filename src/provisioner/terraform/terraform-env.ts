@@ -14,7 +14,8 @@ const ownedTfVariables = new Set(['TF_LOG', 'TF_REATTACH_PROVIDERS', 'TF_PLUGIN_
 export function safeDaemonEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
-    if (v === undefined || k.startsWith('CODER_') || k.startsWith('HANGAR_') || ownedTfVariables.has(k)) continue;
+    if (v === undefined || k.startsWith('CODER_') || k.startsWith('HANGAR_') || ownedTfVariables.has(k))
+      continue;
     out[k] = v;
   }
   return out;

@@ -63,7 +63,11 @@ test('installs a release whose hash matches the pinned table, once for two concu
   assert.equal(a, join(site.dir, 'tf', 'terraform'));
   assert.equal(b, a);
   assert.equal(site.hits.filter((h) => h.endsWith('.zip')).length, 1, 'downloaded once');
-  assert.deepEqual((await readdir(join(site.dir, 'tf'))).sort(), ['terraform'], 'no partial files or lock left');
+  assert.deepEqual(
+    (await readdir(join(site.dir, 'tf'))).sort(),
+    ['terraform'],
+    'no partial files or lock left',
+  );
   // A third call reuses the installed binary of the exact version.
   await installTerraform(opts);
   assert.equal(site.hits.filter((h) => h.endsWith('.zip')).length, 1);
@@ -96,7 +100,9 @@ test('without a pinned hash the release’s SHA256SUMS is checked', async () => 
   assert.ok(existsSync(installed));
   assert.ok(good.hits.some((h) => h.endsWith('_SHA256SUMS')));
 
-  await using bad = await releasesSite('1.11.2', { sums: `${'0'.repeat(64)}  terraform_1.11.2_linux_amd64.zip\n` });
+  await using bad = await releasesSite('1.11.2', {
+    sums: `${'0'.repeat(64)}  terraform_1.11.2_linux_amd64.zip\n`,
+  });
   await assert.rejects(
     installTerraform({
       dir: join(bad.dir, 'tf'),
@@ -129,7 +135,12 @@ test('resolveTerraform: PATH in range, PATH out of range → install, explicit p
   // The real pinned hash cannot match the fake zip: the install is refused, proving it was tried.
   const notices: string[] = [];
   await assert.rejects(
-    resolveTerraform({ cacheDir: site.dir, searchPath: bin, releasesUrl: site.url, onInstall: (m) => notices.push(m) }),
+    resolveTerraform({
+      cacheDir: site.dir,
+      searchPath: bin,
+      releasesUrl: site.url,
+      onInstall: (m) => notices.push(m),
+    }),
     // On other platforms the site has no zip for this machine: the download itself fails.
     /refusing to install it|HTTP 404/,
   );

@@ -31,7 +31,9 @@ export interface InstallOptions {
 /** `terraform version -json` → its version, or undefined when the binary does not run. */
 export async function terraformVersion(path: string): Promise<string | undefined> {
   try {
-    const { stdout } = await run(path, ['version', '-json'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    const { stdout } = await run(path, ['version', '-json'], {
+      env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+    });
     return (JSON.parse(stdout) as { terraform_version?: string }).terraform_version;
   } catch {
     return undefined;
@@ -76,7 +78,9 @@ export async function installTerraform(opts: InstallOptions): Promise<string> {
     }
     const installed = await terraformVersion(binary);
     if (installed !== opts.version)
-      throw new Error(`The installed Terraform reports version ${installed ?? '(none)'}, expected ${opts.version}.`);
+      throw new Error(
+        `The installed Terraform reports version ${installed ?? '(none)'}, expected ${opts.version}.`,
+      );
     return binary;
   } finally {
     clearTimeout(slow);

@@ -50,7 +50,9 @@ export function formatDiagnostic(d: Diagnostic): string[] {
     lines.push('', d.snippet?.context ? `${where}, in ${d.snippet.context}:` : `${where}:`);
     if (d.snippet?.code !== undefined) {
       const first = d.snippet.start_line ?? d.range.start?.line ?? 0;
-      d.snippet.code.split('\n').forEach((code, i) => lines.push(`${String(first + i).padStart(4)}: ${code}`));
+      d.snippet.code
+        .split('\n')
+        .forEach((code, i) => lines.push(`${String(first + i).padStart(4)}: ${code}`));
     }
   }
   if (d.address) lines.push('', `with ${d.address}`);
@@ -63,7 +65,8 @@ export function convertLogLine(line: string, opts: { infoAsDebug?: boolean } = {
   let ui: UiLine;
   try {
     ui = JSON.parse(line) as UiLine;
-    if (typeof ui !== 'object' || ui === null || typeof ui['@message'] !== 'string') throw new Error('not UI JSON');
+    if (typeof ui !== 'object' || ui === null || typeof ui['@message'] !== 'string')
+      throw new Error('not UI JSON');
   } catch {
     return [{ level: 'info', output: line }];
   }

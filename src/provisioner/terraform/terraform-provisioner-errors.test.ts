@@ -16,7 +16,11 @@ import {
 import { parameterEnvName } from './terraform-env.js';
 
 const fixture = (name: string) => join(import.meta.dirname, 'testdata', name);
-const importPayload: JobPayload = { type: 'template_version_import', user_variable_values: [], metadata: testMetadata() };
+const importPayload: JobPayload = {
+  type: 'template_version_import',
+  user_variable_values: [],
+  metadata: testMetadata(),
+};
 
 async function failingImport(name: string) {
   await using tf = await testTerraformProvisioner();
@@ -38,7 +42,10 @@ async function readdirCount(dir: string) {
 
 test('an HCL syntax error fails the import with Terraform’s diagnostic in the logs', async () => {
   const { err, logs } = await failingImport('syntax-error');
-  assert.match(err.message, /terraform init failed: Error: (Unclosed configuration block|Argument or block definition required)/);
+  assert.match(
+    err.message,
+    /terraform init failed: Error: (Unclosed configuration block|Argument or block definition required)/,
+  );
   assert.match(logs, /\[error\] Initializing: on main\.tf line \d+/);
 });
 

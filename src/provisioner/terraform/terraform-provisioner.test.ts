@@ -13,7 +13,9 @@ import {
 
 const fixture = (name: string) => join(import.meta.dirname, 'testdata', name);
 const decodeState = (s: string | undefined) =>
-  JSON.parse(Buffer.from(s ?? '', 'base64').toString('utf8')) as { resources: { type: string; name: string }[] };
+  JSON.parse(Buffer.from(s ?? '', 'base64').toString('utf8')) as {
+    resources: { type: string; name: string }[];
+  };
 
 test('import returns variables, parameters, resources, stop resources, readme and external auth', async () => {
   await using tf = await testTerraformProvisioner();
@@ -87,7 +89,10 @@ test('import returns variables, parameters, resources, stop resources, readme an
 test('start, stop and destroy builds hand the state on and report resources, agents, apps, metadata', async () => {
   const commands: string[] = [];
   await using tf = await testTerraformProvisioner({ onTiming: (command) => commands.push(command) });
-  const build = async (transition: 'start' | 'stop' | 'destroy', state?: string): Promise<ProvisionResult> => {
+  const build = async (
+    transition: 'start' | 'stop' | 'destroy',
+    state?: string,
+  ): Promise<ProvisionResult> => {
     const rec = recordingContext();
     const job = await terraformJob(fixture('basic'), {
       type: 'workspace_build',
@@ -100,16 +105,22 @@ test('start, stop and destroy builds hand the state on and report resources, age
       metadata: testMetadata({ workspace_transition: transition }),
     });
     const result = await tf.provisioner.provision(job, rec.ctx);
-    assert.ok(rec.logs.some((l) => l.stage === 'Applying' && /complete/i.test(l.output)), rec.text());
+    assert.ok(
+      rec.logs.some((l) => l.stage === 'Applying' && /complete/i.test(l.output)),
+      rec.text(),
+    );
     return result;
   };
 
   const started = await build('start');
   const startState = decodeState(started.state);
-  assert.deepEqual(startState.resources.filter((r) => r.type === 'terraform_data').map((r) => r.name).sort(), [
-    'home',
-    'machine',
-  ]);
+  assert.deepEqual(
+    startState.resources
+      .filter((r) => r.type === 'terraform_data')
+      .map((r) => r.name)
+      .sort(),
+    ['home', 'machine'],
+  );
   const machine = started.resources.find((r) => r.name === 'machine')!;
   const agent = machine.agents![0]!;
   assert.equal(agent.name, 'main');
@@ -117,7 +128,11 @@ test('start, stop and destroy builds hand the state on and report resources, age
   assert.match(agent.auth_token ?? '', /^[0-9a-f-]{36}$/);
   assert.equal(agent.directory, '/home/alice');
   assert.equal(agent.operating_system, 'linux');
-  assert.deepEqual(agent.env, { EDITOR: 'vim', SAME: 'agent', SHELL_CHOICE: 'zsh' }, 'agent env wins over coder_env');
+  assert.deepEqual(
+    agent.env,
+    { EDITOR: 'vim', SAME: 'agent', SHELL_CHOICE: 'zsh' },
+    'agent env wins over coder_env',
+  );
   assert.deepEqual(agent.display_apps, {
     vscode: true,
     vscode_insiders: false,
@@ -126,7 +141,13 @@ test('start, stop and destroy builds hand the state on and report resources, age
     port_forwarding_helper: true,
   });
   assert.deepEqual(
-    agent.scripts!.map((s) => [s.display_name, s.run_on_start, s.run_on_stop, s.start_blocks_login, s.log_path]),
+    agent.scripts!.map((s) => [
+      s.display_name,
+      s.run_on_start,
+      s.run_on_stop,
+      s.start_blocks_login,
+      s.log_path,
+    ]),
     [
       ['Startup Script', true, false, true, 'coder-startup-script.log'],
       ['Shutdown Script', false, true, false, 'coder-shutdown-script.log'],
@@ -155,14 +176,21 @@ test('start, stop and destroy builds hand the state on and report resources, age
   assert.deepEqual(commands.splice(0).sort(), ['apply', 'graph', 'init', 'plan']);
 
   const stopped = await build('stop', started.state);
-  assert.deepEqual(commands.splice(0).sort(), ['apply', 'init', 'plan'], 'the graph of this template is cached');
+  assert.deepEqual(
+    commands.splice(0).sort(),
+    ['apply', 'init', 'plan'],
+    'the graph of this template is cached',
+  );
   assert.deepEqual(
     stopped.resources.map((r) => r.name),
     ['home'],
   );
   const stopState = decodeState(stopped.state);
   assert.ok(!stopState.resources.some((r) => r.name === 'machine'), 'the machine is gone after stop');
-  assert.ok(stopState.resources.some((r) => r.name === 'home'), 'the home is kept');
+  assert.ok(
+    stopState.resources.some((r) => r.name === 'home'),
+    'the home is kept',
+  );
 
   const destroyed = await build('destroy', stopped.state);
   assert.deepEqual(destroyed.resources, []);
@@ -215,7 +243,9 @@ test('agents attach to the closest dependent resource, ties by label; metadata t
   assert.equal(byName.get('zeta')!.agents, undefined);
   assert.equal(byName.get('disk')!.agents, undefined);
   assert.equal(byName.get('disk')!.hide, true);
-  assert.deepEqual(byName.get('disk')!.metadata, [{ key: 'size', value: '10GB', sensitive: false, is_null: false }]);
+  assert.deepEqual(byName.get('disk')!.metadata, [
+    { key: 'size', value: '10GB', sensitive: false, is_null: false },
+  ]);
   assert.ok(
     !result.resources.some((r) => r.agents?.some((a) => a.name === 'orphan')),
     'an agent nothing depends on is dropped',

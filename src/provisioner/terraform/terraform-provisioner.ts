@@ -95,7 +95,11 @@ export class TerraformProvisioner implements Provisioner {
         this.prepare(job.template_source_archive, join(jobDir, 'template'), workRoot),
       ]);
       ctx.log('debug', 'Setting up', `Terraform ${binary.version} at ${binary.path}.`);
-      const graphCache = { cache: this.graphCache, archive: job.template_source_archive, terraformVersion: binary.version };
+      const graphCache = {
+        cache: this.graphCache,
+        archive: job.template_source_archive,
+        terraformVersion: binary.version,
+      };
       const run = new JobRun(this.options, ctx, binary.path, jobDir, payload, graphCache);
       switch (payload.type) {
         case 'template_version_import':
@@ -175,7 +179,11 @@ class JobRun {
     const cliConfig = env.TF_CLI_CONFIG_FILE;
     if (cliConfig && !(await stat(cliConfig).catch(() => undefined))) {
       delete env.TF_CLI_CONFIG_FILE;
-      this.ctx.log('warn', 'Setting up', `TF_CLI_CONFIG_FILE (${cliConfig}) does not exist; using Terraform's defaults.`);
+      this.ctx.log(
+        'warn',
+        'Setting up',
+        `TF_CLI_CONFIG_FILE (${cliConfig}) does not exist; using Terraform's defaults.`,
+      );
     }
     const server = await this.options.provider.start(env);
     env.TF_REATTACH_PROVIDERS = server.reattachProviders;
@@ -209,7 +217,11 @@ class JobRun {
       await this.session.plan(planFile, { env, stage, destroy: false, variables });
       const plan = await this.session.showPlan(planFile, env, stage);
       const resources = planResources(plan);
-      return { resources, converted: convertResources({ resources, graph: await graphRun }), graph: graphRun };
+      return {
+        resources,
+        converted: convertResources({ resources, graph: await graphRun }),
+        graph: graphRun,
+      };
     } finally {
       await close();
     }
@@ -218,12 +230,29 @@ class JobRun {
   async importTemplate(variables: readonly VariableValue[]): Promise<ProvisionResult> {
     await this.checkTerraformFiles();
     const files = await readTerraformFiles(this.templateDir);
-    const start = await this.planAndConvert('start', 'Detecting persistent resources', [], variables, undefined, true);
+    const start = await this.planAndConvert(
+      'start',
+      'Detecting persistent resources',
+      [],
+      variables,
+      undefined,
+      true,
+    );
     this.ctx.log('info', 'Parsing template parameters', 'Reading variables and parameters.');
     const parsed = await parseVariables(files).catch((err: Error) => {
-      throw new ProvisionFailure(`The template's variables could not be parsed: ${err.message}`, 'INVALID_INPUT');
+      throw new ProvisionFailure(
+        `The template's variables could not be parsed: ${err.message}`,
+        'INVALID_INPUT',
+      );
     });
-    const stop = await this.planAndConvert('stop', 'Detecting ephemeral resources', [], variables, start.graph, false);
+    const stop = await this.planAndConvert(
+      'stop',
+      'Detecting ephemeral resources',
+      [],
+      variables,
+      start.graph,
+      false,
+    );
     return {
       resources: start.converted,
       stop_resources: stop.converted,

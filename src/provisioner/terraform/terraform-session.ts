@@ -49,12 +49,14 @@ export class TerraformSession {
   /** Runs a command; rejects with a ProvisionFailure carrying the first error diagnostic. */
   async run(args: string[], o: RunOptions): Promise<CommandResult> {
     const { ctx } = this.opts;
-    if (ctx.canceled.aborted) throw new ProvisionFailure('The job was canceled before terraform ' + args[0] + '.');
+    if (ctx.canceled.aborted)
+      throw new ProvisionFailure('The job was canceled before terraform ' + args[0] + '.');
     const errors: string[] = [];
     const onLine = (line: string, fallback: LogLevel) => {
       for (const l of convertLogLine(line, { infoAsDebug: o.infoAsDebug })) {
         const level = l.level === 'info' && !line.startsWith('{') ? fallback : l.level;
-        if (level === 'error' && errors.length < 3 && !l.output.startsWith(' ') && l.output !== '') errors.push(l.output);
+        if (level === 'error' && errors.length < 3 && !l.output.startsWith(' ') && l.output !== '')
+          errors.push(l.output);
         this.log(level, o.stage, l.output);
       }
     };
@@ -75,19 +77,31 @@ export class TerraformSession {
     if (res.code !== 0) {
       const what = `terraform ${args[0]}`;
       if (res.interrupted) throw new ProvisionFailure(`${what} was canceled.`);
-      const why = errors.find((e) => e.startsWith('Error: ')) ?? errors[0] ?? res.stderr.trim().split('\n')[0];
-      throw new ProvisionFailure(`${what} failed${why ? `: ${why}` : ` (exit code ${res.code ?? res.signal})`}`);
+      const why =
+        errors.find((e) => e.startsWith('Error: ')) ?? errors[0] ?? res.stderr.trim().split('\n')[0];
+      throw new ProvisionFailure(
+        `${what} failed${why ? `: ${why}` : ` (exit code ${res.code ?? res.signal})`}`,
+      );
     }
     return res;
   }
 
   init(env: Record<string, string>): Promise<CommandResult> {
-    return this.run(['init', '-json', '-no-color', '-input=false'], { stage: 'Initializing', env, infoAsDebug: true });
+    return this.run(['init', '-json', '-no-color', '-input=false'], {
+      stage: 'Initializing',
+      env,
+      infoAsDebug: true,
+    });
   }
 
   async plan(
     planFile: string,
-    opts: { env: Record<string, string>; stage: string; destroy: boolean; variables: readonly VariableValue[] },
+    opts: {
+      env: Record<string, string>;
+      stage: string;
+      destroy: boolean;
+      variables: readonly VariableValue[];
+    },
   ): Promise<void> {
     const args = ['plan', '-json', '-no-color', '-input=false', '-refresh=true', `-out=${planFile}`];
     if (opts.destroy) args.push('-destroy');
@@ -129,8 +143,14 @@ export class TerraformSession {
     const bytes = await readFile(this.stateFile).catch(() => Buffer.alloc(0));
     const direct = stateFileResources(bytes.toString('utf8'));
     if (direct) return { state: bytes.toString('base64'), resources: direct };
-    const res = await this.run(['show', '-json', '-no-color'], { stage: 'Reading state', env, capture: true });
-    const shown = JSON.parse(res.stdout) as { values?: { root_module?: Parameters<typeof flattenModule>[0] } };
+    const res = await this.run(['show', '-json', '-no-color'], {
+      stage: 'Reading state',
+      env,
+      capture: true,
+    });
+    const shown = JSON.parse(res.stdout) as {
+      values?: { root_module?: Parameters<typeof flattenModule>[0] };
+    };
     return { state: bytes.toString('base64'), resources: flattenModule(shown.values?.root_module) };
   }
 

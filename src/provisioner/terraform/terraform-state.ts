@@ -40,7 +40,14 @@ export function flattenModule(mod: ValuesModule | undefined, out: TfResource[] =
   if (!mod) return out;
   const module = labelOf(mod.address ?? '');
   for (const r of mod.resources ?? [])
-    out.push({ address: r.address, mode: r.mode, type: r.type, name: r.name, module, values: r.values ?? {} });
+    out.push({
+      address: r.address,
+      mode: r.mode,
+      type: r.type,
+      name: r.name,
+      module,
+      values: r.values ?? {},
+    });
   for (const child of mod.child_modules ?? []) flattenModule(child, out);
   return out;
 }
@@ -79,7 +86,11 @@ export function stateFileResources(text: string): TfResource[] | undefined {
     const base = `${r.module ? `${r.module}.` : ''}${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`;
     for (const inst of r.instances ?? []) {
       const key =
-        inst.index_key === undefined ? '' : typeof inst.index_key === 'number' ? `[${inst.index_key}]` : `[${JSON.stringify(inst.index_key)}]`;
+        inst.index_key === undefined
+          ? ''
+          : typeof inst.index_key === 'number'
+            ? `[${inst.index_key}]`
+            : `[${JSON.stringify(inst.index_key)}]`;
       out.push({
         address: base + key,
         mode: r.mode,
