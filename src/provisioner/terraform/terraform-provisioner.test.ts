@@ -178,8 +178,8 @@ test('start, stop and destroy builds hand the state on and report resources, age
   const stopped = await build('stop', started.state);
   assert.deepEqual(
     commands.splice(0).sort(),
-    ['apply', 'init', 'plan'],
-    'the graph of this template is cached',
+    ['apply', 'plan'],
+    'the graph of this template is cached, and so is the fact that its init has nothing to do',
   );
   assert.deepEqual(
     stopped.resources.map((r) => r.name),
@@ -250,4 +250,23 @@ test('agents attach to the closest dependent resource, ties by label; metadata t
     !result.resources.some((r) => r.agents?.some((a) => a.name === 'orphan')),
     'an agent nothing depends on is dropped',
   );
+});
+
+test('a template with a module: init runs for every job, agents attach inside the module', async () => {
+  const commands: string[] = [];
+  await using tf = await testTerraformProvisioner({ onTiming: (command) => commands.push(command) });
+  for (let i = 0; i < 2; i++) {
+    const job = await terraformJob(fixture('with-module'), {
+      type: 'workspace_build',
+      rich_parameter_values: [],
+      variable_values: [],
+      metadata: testMetadata(),
+    });
+    const result = await tf.provisioner.provision(job, recordingContext().ctx);
+    assert.deepEqual(
+      result.resources.map((r) => [r.module_path, r.type, r.name, r.agents?.map((a) => a.name)]),
+      [['module.vm', 'terraform_data', 'machine', ['main']]],
+    );
+    assert.ok(commands.splice(0).includes('init'), `build ${i + 1} ran init`);
+  }
 });

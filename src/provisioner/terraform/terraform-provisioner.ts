@@ -26,7 +26,7 @@ import { convertResources } from './convert-resources.js';
 import type { DependencyGraph } from './dependency-graph.js';
 import { resolveTerraform, type TerraformBinary } from './terraform-binary.js';
 import { buildEnv, safeDaemonEnv } from './terraform-env.js';
-import { GraphCache } from './graph-cache.js';
+import { ConfigCache } from './config-cache.js';
 import { TerraformSession, type SessionOptions } from './terraform-session.js';
 import { planResources } from './terraform-state.js';
 import { parameterBlockOrder, parseVariables, readReadme, readTerraformFiles } from './template-files.js';
@@ -53,19 +53,19 @@ export interface TerraformProvisionerOptions {
 
 type Transition = ProvisionMetadata['workspace_transition'];
 
-/** Work directories a crashed daemon left behind are removed after a day, cached graphs after 30. */
+/** Work directories a crashed daemon left behind are removed after a day, cache entries after 30. */
 const staleWorkDirMs = 24 * 3600_000;
-const staleGraphMs = 30 * 24 * 3600_000;
+const staleCacheMs = 30 * 24 * 3600_000;
 
 export class TerraformProvisioner implements Provisioner {
   readonly type = 'terraform' as const;
   private binary?: Promise<TerraformBinary>;
   private readonly logger: Logger;
-  private readonly graphCache: GraphCache;
+  private readonly configCache: ConfigCache;
 
   constructor(private readonly options: TerraformProvisionerOptions) {
     this.logger = options.logger ?? nopLogger;
-    this.graphCache = new GraphCache(join(options.cacheDir, 'graphs'));
+    this.configCache = new ConfigCache(join(options.cacheDir, 'configs'));
   }
 
   /** The binary, found (or installed) once per provisioner; a failure is retried by the next job. */
@@ -95,12 +95,12 @@ export class TerraformProvisioner implements Provisioner {
         this.prepare(job.template_source_archive, join(jobDir, 'template'), workRoot),
       ]);
       ctx.log('debug', 'Setting up', `Terraform ${binary.version} at ${binary.path}.`);
-      const graphCache = {
-        cache: this.graphCache,
+      const configCache = {
+        cache: this.configCache,
         archive: job.template_source_archive,
         terraformVersion: binary.version,
       };
-      const run = new JobRun(this.options, ctx, binary.path, jobDir, payload, graphCache);
+      const run = new JobRun(this.options, ctx, binary.path, jobDir, payload, configCache);
       switch (payload.type) {
         case 'template_version_import':
           return await run.importTemplate(payload.user_variable_values);
@@ -116,7 +116,7 @@ export class TerraformProvisioner implements Provisioner {
 
   private async prepare(archive: string, dir: string, workRoot: string): Promise<void> {
     void sweepStale(workRoot, staleWorkDirMs);
-    void sweepStale(join(this.options.cacheDir, 'graphs'), staleGraphMs);
+    void sweepStale(join(this.options.cacheDir, 'configs'), staleCacheMs);
     try {
       await extractTemplateArchive(Buffer.from(archive, 'base64'), dir);
     } catch (err) {
@@ -128,7 +128,7 @@ export class TerraformProvisioner implements Provisioner {
   }
 }
 
-/** Removes entries of `dir` older than `maxAgeMs` (work dirs of a crashed daemon, old graphs). */
+/** Removes entries of `dir` older than `maxAgeMs` (work dirs of a crashed daemon, old cache entries). */
 async function sweepStale(dir: string, maxAgeMs: number): Promise<void> {
   const now = Date.now();
   for (const name of await readdir(dir).catch(() => [] as string[])) {
@@ -150,7 +150,7 @@ class JobRun {
     binary: string,
     private readonly jobDir: string,
     private readonly payload: JobPayload,
-    graphCache: SessionOptions['graphCache'],
+    configCache: SessionOptions['configCache'],
   ) {
     this.templateDir = join(jobDir, 'template');
     this.daemonEnv = safeDaemonEnv(options.env ?? process.env);
@@ -160,7 +160,7 @@ class JobRun {
       ctx,
       debug: payload.type === 'workspace_build' && payload.log_level === 'debug',
       onTiming: options.onTiming,
-      graphCache,
+      configCache,
     });
   }
 
@@ -213,15 +213,19 @@ class JobRun {
       const planFile = join(this.jobDir, `${transition}.tfplan`);
       // The graph comes from the configuration only, so it is read while the plan runs.
       const graphRun = graph ?? this.session.graph(env, stage);
-      graphRun.catch(() => {});
-      await this.session.plan(planFile, { env, stage, destroy: false, variables });
-      const plan = await this.session.showPlan(planFile, env, stage);
-      const resources = planResources(plan);
-      return {
-        resources,
-        converted: convertResources({ resources, graph: await graphRun }),
-        graph: graphRun,
-      };
+      try {
+        await this.session.plan(planFile, { env, stage, destroy: false, variables });
+        const plan = await this.session.showPlan(planFile, env, stage);
+        const resources = planResources(plan);
+        return {
+          resources,
+          converted: convertResources({ resources, graph: await graphRun }),
+          graph: graphRun,
+        };
+      } finally {
+        // No graph process may outlive its provider server or the job directory.
+        await graphRun.catch(() => {});
+      }
     } finally {
       await close();
     }
@@ -291,25 +295,28 @@ class JobRun {
       const planFile = join(this.jobDir, 'build.tfplan');
       // A destroy leaves nothing to attach agents to, so it needs no graph.
       const graph = transition === 'destroy' ? undefined : this.session.graph(env, 'Planning');
-      graph?.catch(() => {});
-      await this.session.plan(planFile, {
-        env,
-        stage: 'Planning',
-        destroy: transition === 'destroy',
-        variables: payload.variable_values,
-      });
       try {
-        await this.session.apply(planFile, env);
-      } catch (err) {
-        const state = await this.session.partialState();
-        if (err instanceof ProvisionFailure) throw new ProvisionFailure(err.message, err.errorCode, state);
-        throw err;
+        await this.session.plan(planFile, {
+          env,
+          stage: 'Planning',
+          destroy: transition === 'destroy',
+          variables: payload.variable_values,
+        });
+        try {
+          await this.session.apply(planFile, env);
+        } catch (err) {
+          const state = await this.session.partialState();
+          if (err instanceof ProvisionFailure) throw new ProvisionFailure(err.message, err.errorCode, state);
+          throw err;
+        }
+        const { state, resources } = await this.session.readState(env);
+        return {
+          state,
+          resources: graph ? convertResources({ resources, graph: await graph }) : [],
+        };
+      } finally {
+        await graph?.catch(() => {});
       }
-      const { state, resources } = await this.session.readState(env);
-      return {
-        state,
-        resources: graph ? convertResources({ resources, graph: await graph }) : [],
-      };
     } finally {
       await close();
     }

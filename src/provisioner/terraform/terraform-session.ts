@@ -3,13 +3,13 @@
  * with its output turned into job logs, its failure into a ProvisionFailure naming Terraform's
  * diagnostic, and the job's cancellation wired to SIGINT/SIGKILL.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProvisionFailure, type ProvisionContext } from '../../sdk/provisioner.js';
 import type { LogLevel } from '../../sdk/provisioner-jobs.js';
 import type { VariableValue } from '../../sdk/templates.js';
 import { parseDot, type DependencyGraph } from './dependency-graph.js';
-import { GraphCache } from './graph-cache.js';
+import { ConfigCache } from './config-cache.js';
 import { runTerraform, type CommandResult } from './terraform-command.js';
 import { convertLogLine } from './terraform-logs.js';
 import { flattenModule, stateFileResources, type ShownPlan, type TfResource } from './terraform-state.js';
@@ -21,7 +21,7 @@ export interface SessionOptions {
   ctx: ProvisionContext;
   /** TF_LOG=JSON and Terraform's debug lines in the job log. */
   debug: boolean;
-  graphCache?: { cache: GraphCache; archive: string; terraformVersion: string };
+  configCache?: { cache: ConfigCache; archive: string; terraformVersion: string };
   /** Milliseconds per command, for the benchmark. */
   onTiming?: (command: string, ms: number) => void;
 }
@@ -86,14 +86,6 @@ export class TerraformSession {
     return res;
   }
 
-  init(env: Record<string, string>): Promise<CommandResult> {
-    return this.run(['init', '-json', '-no-color', '-input=false'], {
-      stage: 'Initializing',
-      env,
-      infoAsDebug: true,
-    });
-  }
-
   async plan(
     planFile: string,
     opts: {
@@ -114,14 +106,46 @@ export class TerraformSession {
     return JSON.parse(res.stdout) as ShownPlan;
   }
 
+  private async cacheKey(): Promise<string | undefined> {
+    const c = this.opts.configCache;
+    return c && ConfigCache.key(c.archive, this.opts.dir, c.terraformVersion);
+  }
+
+  /** `terraform init`, unless an earlier job saw that this configuration needs none. */
+  async init(env: Record<string, string>): Promise<void> {
+    const cache = this.opts.configCache?.cache;
+    const key = await this.cacheKey();
+    if (cache && key && (await cache.initIsNoop(key))) {
+      this.log(
+        'debug',
+        'Initializing',
+        'Skipping terraform init: this configuration has nothing to install.',
+      );
+      return;
+    }
+    const lockFile = join(this.opts.dir, '.terraform.lock.hcl');
+    const lockBefore = await readFile(lockFile, 'utf8').catch(() => undefined);
+    await this.run(['init', '-json', '-no-color', '-input=false'], {
+      stage: 'Initializing',
+      env,
+      infoAsDebug: true,
+    });
+    const created = await stat(join(this.opts.dir, '.terraform')).then(
+      () => true,
+      () => false,
+    );
+    const lockAfter = await readFile(lockFile, 'utf8').catch(() => undefined);
+    if (cache && key && !created && lockAfter === lockBefore) await cache.markInitNoop(key);
+  }
+
   /** The dependency graph, from the cache when this configuration's graph was read before. */
   async graph(env: Record<string, string>, stage: string): Promise<DependencyGraph> {
-    const cache = this.opts.graphCache;
-    const key = cache && (await GraphCache.key(cache.archive, this.opts.dir, cache.terraformVersion));
-    const cached = key && (await cache.cache.get(key));
+    const cache = this.opts.configCache?.cache;
+    const key = await this.cacheKey();
+    const cached = cache && key && (await cache.graph(key));
     if (cached) return parseDot(cached);
     const res = await this.run(['graph', '-type=plan'], { stage, env, capture: true, infoAsDebug: true });
-    if (key) await cache.cache.put(key, res.stdout);
+    if (cache && key) await cache.putGraph(key, res.stdout);
     return parseDot(res.stdout);
   }
 
