@@ -133,6 +133,9 @@ console.log(
 console.log(
   `provision() minus bare reattached init+plan+apply: ${fmt(median(prov) - col('reattach', 'total'))}`,
 );
+// Warm builds skip init (ADR 0030), so compare with the commands they actually run as well.
+const barePlanApply = median(bare.reattach.map((r) => r.plan! + r.apply!));
+console.log(`provision() minus bare reattached plan+apply: ${fmt(median(prov) - barePlanApply)}`);
 console.log(
   `load average at the end: ${(await import('node:os'))
     .loadavg()
