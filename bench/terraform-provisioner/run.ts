@@ -15,6 +15,7 @@ import { safeDaemonEnv, buildEnv } from '../../src/provisioner/terraform/terrafo
 import { cliConfigFor, providerMirrorDir } from '../../src/tfprovider/mirror.js';
 import { startProviderServer } from '../../src/tfprovider/provider-server.js';
 import {
+  buildPayload,
   recordingContext,
   terraformJob,
   testMetadata,
@@ -45,12 +46,7 @@ await using tf = await testTerraformProvisioner({
 });
 
 async function provisionerBuild(): Promise<number> {
-  const job = await terraformJob(fixture, {
-    type: 'workspace_build',
-    rich_parameter_values: params,
-    variable_values: vars,
-    metadata: testMetadata(),
-  });
+  const job = await terraformJob(fixture, buildPayload({ parameters: params, variables: vars }));
   sequential = 0;
   const t0 = performance.now();
   const result = await tf.provisioner.provision(job, recordingContext().ctx);

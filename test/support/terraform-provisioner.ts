@@ -50,6 +50,25 @@ export function testMetadata(overrides: Partial<ProvisionMetadata> = {}): Provis
   };
 }
 
+/** A workspace build payload; `testMetadata()` with the given transition and overrides. */
+export function buildPayload(
+  o: {
+    transition?: ProvisionMetadata['workspace_transition'];
+    state?: string;
+    parameters?: { name: string; value: string }[];
+    variables?: { name: string; value: string }[];
+    metadata?: Partial<ProvisionMetadata>;
+  } = {},
+): JobPayload {
+  return {
+    type: 'workspace_build',
+    state: o.state,
+    rich_parameter_values: o.parameters ?? [],
+    variable_values: o.variables ?? [],
+    metadata: testMetadata({ workspace_transition: o.transition ?? 'start', ...o.metadata }),
+  };
+}
+
 export async function terraformJob(templateDir: string, payload: JobPayload): Promise<AcquiredJob> {
   return {
     job_id: crypto.randomUUID(),

@@ -11,6 +11,7 @@ import {
   type ProvisionedApp,
   type ProvisionedResource,
   type ProvisionedResourceMetadata,
+  type ProvisionedScript,
 } from '../../sdk/provisioner.js';
 import { closestLabel, hasEdge, nodeByLabel, type DependencyGraph } from './dependency-graph.js';
 import { labelOf, type TfResource } from './terraform-state.js';
@@ -63,35 +64,35 @@ interface AgentEntry {
   extraEnv: Record<string, string>;
 }
 
+/** The agent's legacy `startup_script` / `shutdown_script` as the scripts Coder makes of them. */
+function legacyScript(
+  script: string,
+  kind: 'Startup' | 'Shutdown',
+  blocksLogin: boolean,
+): ProvisionedScript[] {
+  if (!script) return [];
+  const start = kind === 'Startup';
+  return [
+    {
+      display_name: `${kind} Script`,
+      icon: start ? '/emojis/25b6-fe0f.png' : '/emojis/25c0.png',
+      script,
+      cron: '',
+      log_path: `coder-${kind.toLowerCase()}-script.log`,
+      start_blocks_login: blocksLogin,
+      run_on_start: start,
+      run_on_stop: !start,
+      timeout_seconds: 0,
+    },
+  ];
+}
+
 function convertAgent(r: TfResource): AgentEntry {
   const v = r.values;
-  const scripts: NonNullable<ProvisionedAgent['scripts']> = [];
-  const startup = str(v.startup_script);
-  if (startup)
-    scripts.push({
-      display_name: 'Startup Script',
-      icon: '/emojis/25b6-fe0f.png',
-      script: startup,
-      cron: '',
-      log_path: 'coder-startup-script.log',
-      start_blocks_login: str(v.startup_script_behavior) === 'blocking',
-      run_on_start: true,
-      run_on_stop: false,
-      timeout_seconds: 0,
-    });
-  const shutdown = str(v.shutdown_script);
-  if (shutdown)
-    scripts.push({
-      display_name: 'Shutdown Script',
-      icon: '/emojis/25c0.png',
-      script: shutdown,
-      cron: '',
-      log_path: 'coder-shutdown-script.log',
-      start_blocks_login: false,
-      run_on_start: false,
-      run_on_stop: true,
-      timeout_seconds: 0,
-    });
+  const scripts = [
+    ...legacyScript(str(v.startup_script), 'Startup', str(v.startup_script_behavior) === 'blocking'),
+    ...legacyScript(str(v.shutdown_script), 'Shutdown', false),
+  ];
   const display = list(v.display_apps)[0];
   const instanceAuth = (str(v.auth) || 'token') !== 'token';
   const agent: ProvisionedAgent = {

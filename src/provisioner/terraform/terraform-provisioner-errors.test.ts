@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ProvisionFailure, type JobPayload } from '../../sdk/provisioner.js';
 import {
+  buildPayload,
   recordingContext,
   terraformJob,
   testMetadata,
@@ -76,12 +77,10 @@ test('canceling a long apply interrupts terraform and returns the partial state'
   try {
     const pidFile = join(scratch, 'pid');
     const rec = recordingContext();
-    const job = await terraformJob(fixture('slow-apply'), {
-      type: 'workspace_build',
-      rich_parameter_values: [],
-      variable_values: [{ name: 'pid_file', value: pidFile }],
-      metadata: testMetadata(),
-    });
+    const job = await terraformJob(
+      fixture('slow-apply'),
+      buildPayload({ variables: [{ name: 'pid_file', value: pidFile }] }),
+    );
     const running = tf.provisioner.provision(job, rec.ctx);
     const deadline = Date.now() + 30_000;
     while (!existsSync(pidFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -115,12 +114,14 @@ test('CODER_* and HANGAR_* of the daemon never reach terraform; the build’s va
   const scratch = await mkdtemp(join(tmpdir(), 'hangar-tf-env-'));
   try {
     const envFile = join(scratch, 'env');
-    const job = await terraformJob(fixture('env-canary'), {
-      type: 'workspace_build',
-      rich_parameter_values: [{ name: 'color', value: 'green' }],
-      variable_values: [{ name: 'env_file', value: envFile }],
-      metadata: testMetadata({ workspace_name: 'canary-ws' }),
-    });
+    const job = await terraformJob(
+      fixture('env-canary'),
+      buildPayload({
+        parameters: [{ name: 'color', value: 'green' }],
+        variables: [{ name: 'env_file', value: envFile }],
+        metadata: { workspace_name: 'canary-ws' },
+      }),
+    );
     await tf.provisioner.provision(job, recordingContext().ctx);
     const env = await readFile(envFile, 'utf8');
     assert.doesNotMatch(env, /leak/);

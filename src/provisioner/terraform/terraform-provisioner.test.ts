@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ProvisionResult } from '../../sdk/provisioner.js';
 import {
+  buildPayload,
   recordingContext,
   terraformJob,
   testMetadata,
@@ -94,16 +95,18 @@ test('start, stop and destroy builds hand the state on and report resources, age
     state?: string,
   ): Promise<ProvisionResult> => {
     const rec = recordingContext();
-    const job = await terraformJob(fixture('basic'), {
-      type: 'workspace_build',
-      state,
-      rich_parameter_values: [
-        { name: 'shell', value: 'zsh' },
-        { name: 'dotfiles', value: 'https://example.com/dots.git' },
-      ],
-      variable_values: [{ name: 'replicas', value: '1' }],
-      metadata: testMetadata({ workspace_transition: transition }),
-    });
+    const job = await terraformJob(
+      fixture('basic'),
+      buildPayload({
+        state,
+        parameters: [
+          { name: 'shell', value: 'zsh' },
+          { name: 'dotfiles', value: 'https://example.com/dots.git' },
+        ],
+        variables: [{ name: 'replicas', value: '1' }],
+        transition,
+      }),
+    );
     const result = await tf.provisioner.provision(job, rec.ctx);
     assert.ok(
       rec.logs.some((l) => l.stage === 'Applying' && /complete/i.test(l.output)),
@@ -204,12 +207,7 @@ test('start, stop and destroy builds hand the state on and report resources, age
 test('destroy with no state succeeds without running terraform', async () => {
   await using tf = await testTerraformProvisioner();
   const rec = recordingContext();
-  const job = await terraformJob(fixture('basic'), {
-    type: 'workspace_build',
-    rich_parameter_values: [],
-    variable_values: [],
-    metadata: testMetadata({ workspace_transition: 'destroy' }),
-  });
+  const job = await terraformJob(fixture('basic'), buildPayload({ transition: 'destroy' }));
   const result = await tf.provisioner.provision(job, rec.ctx);
   assert.deepEqual(result.resources, []);
   assert.match(rec.text(), /nothing to destroy/);
@@ -218,12 +216,7 @@ test('destroy with no state succeeds without running terraform', async () => {
 
 test('agents attach to the closest dependent resource, ties by label; metadata to what it depends on', async () => {
   await using tf = await testTerraformProvisioner();
-  const job = await terraformJob(fixture('two-agents'), {
-    type: 'workspace_build',
-    rich_parameter_values: [],
-    variable_values: [],
-    metadata: testMetadata(),
-  });
+  const job = await terraformJob(fixture('two-agents'), buildPayload());
   const result = await tf.provisioner.provision(job, recordingContext().ctx);
   const byName = new Map(result.resources.map((r) => [r.name, r]));
   assert.deepEqual([...byName.keys()].sort(), ['alpha', 'disk', 'vm', 'zeta']);
@@ -256,12 +249,7 @@ test('a template with a module: init runs for every job, agents attach inside th
   const commands: string[] = [];
   await using tf = await testTerraformProvisioner({ onTiming: (command) => commands.push(command) });
   for (let i = 0; i < 2; i++) {
-    const job = await terraformJob(fixture('with-module'), {
-      type: 'workspace_build',
-      rich_parameter_values: [],
-      variable_values: [],
-      metadata: testMetadata(),
-    });
+    const job = await terraformJob(fixture('with-module'), buildPayload());
     const result = await tf.provisioner.provision(job, recordingContext().ctx);
     assert.deepEqual(
       result.resources.map((r) => [r.module_path, r.type, r.name, r.agents?.map((a) => a.name)]),
