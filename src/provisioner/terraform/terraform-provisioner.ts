@@ -234,6 +234,11 @@ class JobRun {
   async importTemplate(variables: readonly VariableValue[]): Promise<ProvisionResult> {
     await this.checkTerraformFiles();
     const files = await readTerraformFiles(this.templateDir);
+    // Parsed in-process (wasm) while terraform runs; a syntax error surfaces first from init.
+    const parsing = parseVariables(files).then(
+      (vars) => ({ vars }),
+      (err: Error) => ({ err }),
+    );
     const start = await this.planAndConvert(
       'start',
       'Detecting persistent resources',
@@ -243,12 +248,12 @@ class JobRun {
       true,
     );
     this.ctx.log('info', 'Parsing template parameters', 'Reading variables and parameters.');
-    const parsed = await parseVariables(files).catch((err: Error) => {
+    const parsed = await parsing;
+    if ('err' in parsed)
       throw new ProvisionFailure(
-        `The template's variables could not be parsed: ${err.message}`,
+        `The template's variables could not be parsed: ${parsed.err.message}`,
         'INVALID_INPUT',
       );
-    });
     const stop = await this.planAndConvert(
       'stop',
       'Detecting ephemeral resources',
@@ -261,7 +266,7 @@ class JobRun {
       resources: start.converted,
       stop_resources: stop.converted,
       parameters: convertParameters(start.resources, parameterBlockOrder(files)),
-      variables: parsed,
+      variables: parsed.vars,
       readme: await readReadme(this.templateDir),
       external_auth_providers: convertExternalAuth(start.resources),
     };
