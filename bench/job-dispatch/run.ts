@@ -1,48 +1,53 @@
-// Job dispatch benchmark (not a timed test): 1,000 echo jobs against one server with 3 built-in
-// daemons and 2 external daemon processes. Dispatch latency = started_at − created_at per job
-// (both stamped by PostgreSQL's clock_timestamp), throughput = jobs / (last completion − first post).
-// Run: npm run build && HANGAR_TEST_POSTGRES_URL=… node dist/bench/job-dispatch/run.js [jobs]
-import { spawnExternalDaemon, startProvisionerEnv } from '../../test/support/provisioner.js';
+// Job dispatch benchmark (not a timed test). Hangar (a `hangar server` process with 3 built-in
+// daemons + 2 external `hangar provisioner start` processes, echo jobs posted over the API) against
+// the bare-SQL baseline of baseline.ts, in alternating order, each round in fresh processes and a
+// fresh database. Two phases each:
+//   paced  — `jobs` jobs posted at `rate`/s: dispatch latency (post → acquired: started_at −
+//            created_at, both PostgreSQL's clock_timestamp) p50/p95/p99 at that offered load;
+//   burst  — `jobs` jobs posted as fast as 16 callers can: jobs/s = jobs / (last completion −
+//            first post), the sustained throughput with a full queue.
+// Run: npm run build && HANGAR_TEST_POSTGRES_URL=postgres://… node dist/bench/job-dispatch/run.js [jobs] [rate] [rounds]
+import { cpus } from 'node:os';
+import { runBaseline } from './baseline.js';
+import { runHangar } from './hangar.js';
+import { median, type Phase, type PhaseResult } from './stats.js';
 
-const total = Number(process.argv[2] ?? 1000);
-const env = await startProvisionerEnv(3, { acquireFallbackPollMs: 10_000 });
-const { key } = await env.owner.provisioners.createKey('default', { name: 'bench' });
-const ext = [0, 1].map((i) => spawnExternalDaemon({ url: env.replica.url, key, name: `bench-ext-${i}` }));
-await new Promise((r) => setTimeout(r, 1_500));
-const started = Date.now();
-const concurrency = 16;
-let next = 0;
-await Promise.all(
-  [...Array(concurrency).keys()].map(async () => {
-    while (next < total) {
-      next++;
-      await env.owner.provisioners.postJob('default', { provisioner: 'echo', input: { stages: [] } });
-    }
-  }),
-);
-for (;;) {
-  const r = await env.db.pool.query(`SELECT count(*) AS n FROM provisioner_jobs WHERE completed_at IS NULL`);
-  if (Number(r.rows[0].n) === 0) break;
-  await new Promise((res) => setTimeout(res, 50));
+const jobs = Number(process.argv[2] ?? 1000);
+const rate = Number(process.argv[3] ?? 200);
+const rounds = Number(process.argv[4] ?? 2);
+
+const runs: Record<'hangar' | 'baseline', Record<Phase, PhaseResult>[]> = { hangar: [], baseline: [] };
+for (let r = 0; r < rounds; r++) {
+  const order = r % 2 === 0 ? (['baseline', 'hangar'] as const) : (['hangar', 'baseline'] as const);
+  for (const which of order) {
+    const res = which === 'hangar' ? await runHangar(jobs, rate) : await runBaseline(jobs, rate);
+    runs[which].push(res);
+    console.log(JSON.stringify({ round: r + 1, which, ...res }));
+  }
 }
-const r = await env.db.pool.query(
-  `SELECT extract(epoch FROM started_at - created_at) * 1000 AS ms, job_status FROM provisioner_jobs ORDER BY ms`,
-);
-const span = await env.db.pool.query(
-  `SELECT extract(epoch FROM max(completed_at) - min(created_at)) AS s FROM provisioner_jobs`,
-);
-const ms = r.rows.map((x: { ms: string }) => Number(x.ms));
-const pct = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))]!.toFixed(1);
-const ok = r.rows.filter((x: { job_status: string }) => x.job_status === 'succeeded').length;
+const med = (which: 'hangar' | 'baseline', phase: Phase, f: (p: PhaseResult) => number) =>
+  median(runs[which].map((x) => f(x[phase]!)));
 console.log(
   JSON.stringify({
-    jobs: total,
-    succeeded: ok,
-    dispatch_ms: { p50: pct(50), p95: pct(95), p99: pct(99) },
-    jobs_per_s: (total / Number(span.rows[0].s)).toFixed(0),
-    wall_s: ((Date.now() - started) / 1000).toFixed(1),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    jobs,
+    rate_per_s: rate,
+    rounds,
+    median: Object.fromEntries(
+      (['hangar', 'baseline'] as const).map((w) => [
+        w,
+        {
+          paced_dispatch_ms: {
+            p50: med(w, 'paced', (p) => p.dispatch_ms.p50),
+            p95: med(w, 'paced', (p) => p.dispatch_ms.p95),
+            p99: med(w, 'paced', (p) => p.dispatch_ms.p99),
+          },
+          paced_jobs_per_s: med(w, 'paced', (p) => p.jobs_per_s),
+          burst_jobs_per_s: med(w, 'burst', (p) => p.jobs_per_s),
+          burst_dispatch_p95_ms: med(w, 'burst', (p) => p.dispatch_ms.p95),
+          burst_cpu_ms_per_job: med(w, 'burst', (p) => p.cpu_ms_per_job),
+        },
+      ]),
+    ),
   }),
 );
-for (const d of ext) d.child.kill('SIGTERM');
-await Promise.all(ext.map((d) => d.exited));
-await env.close();

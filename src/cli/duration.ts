@@ -18,3 +18,21 @@ export function parseDuration(text: string): number | undefined {
   }
   return total > 0 ? Math.round(total) : undefined;
 }
+
+/** Milliseconds as the shortest Go-style duration: 28800000 → `8h`, 5400000 → `1h30m`, 0 → `0s`. */
+export function formatDurationMs(ms: number): string {
+  if (ms <= 0) return '0s';
+  let rest = ms;
+  let out = '';
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+    ['ms', 1],
+  ] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) out += `${n}${unit}`;
+    rest -= n * size;
+  }
+  return out;
+}

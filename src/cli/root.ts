@@ -8,7 +8,19 @@ import { tokensCommand } from './commands/tokens.js';
 import { usersCommand } from './commands/users.js';
 import { versionCommand } from './commands/version.js';
 import { whoamiCommand } from './commands/whoami.js';
+import { provisionerCommand } from './provisioner/provisioner-command.js';
 import { serverCommand } from './server/server-command.js';
+import { agentCommand } from './agent/agent-command.js';
+import { templatesCommand } from './commands/templates.js';
+import { createCommand } from './commands/workspaces/create.js';
+import { deleteCommand } from './commands/workspaces/delete.js';
+import { listCommand } from './commands/workspaces/list.js';
+import { restartCommand } from './commands/workspaces/restart.js';
+import { showCommand } from './commands/workspaces/show.js';
+import { startCommand } from './commands/workspaces/start.js';
+import { stateCommand } from './commands/workspaces/state.js';
+import { stopCommand } from './commands/workspaces/stop.js';
+import { updateCommand } from './commands/workspaces/update.js';
 
 export function buildRootCommand(): Command {
   const program = new Command('hangar')
@@ -35,9 +47,21 @@ export function buildRootCommand(): Command {
     tokensCommand(),
     versionCommand(),
     serverCommand(),
+    provisionerCommand(),
+    templatesCommand(),
+    createCommand(),
+    listCommand(),
+    showCommand(),
+    startCommand(),
+    stopCommand(),
+    restartCommand(),
+    updateCommand(),
+    deleteCommand(),
+    stateCommand(),
   ];
   for (const cmd of commands) program.addCommand(cmd);
   program.addCommand(expCommand(), { hidden: true });
+  program.addCommand(agentCommand(), { hidden: true });
   // Subcommands inherit exitOverride so usage errors reach main.ts instead of exiting directly.
   const inherit = (cmd: Command) => {
     cmd

@@ -22,6 +22,8 @@ import type { RequestContext } from './request-context.js';
 import { buildRoutes } from './router.js';
 import { RouteTable, runChain } from './routes.js';
 import { UsersService } from './users-service.js';
+import { TemplatesService } from './templates-service.js';
+import { TemplateVersionsService } from './template-versions-service.js';
 import { JobReaper } from './job-reaper.js';
 import {
   defaultProvisionerdTuning,
@@ -29,7 +31,10 @@ import {
   type ProvisionerdTuning,
 } from './provisionerdserver/provisionerd-service.js';
 import { jobHandlers } from './provisionerdserver/job-handlers.js';
+import { AgentConnections } from './agent-connections.js';
+import { publishWorkspaceEvent } from './workspace-events.js';
 import { closeWebSockets, createWebSocketServer, markUpgrade } from './websocket.js';
+import { WorkspacesService } from './workspaces-service.js';
 
 export interface CoderdOptions {
   /** The raw store; Coderd wraps it so handlers only ever see the authorizing one. */
@@ -53,7 +58,11 @@ export class Coderd {
   readonly users: UsersService;
   readonly apiKeys: ApiKeysService;
   readonly provisionerd: ProvisionerdService;
+  readonly templates: TemplatesService;
+  readonly templateVersions: TemplateVersionsService;
   readonly jobReaper: JobReaper;
+  readonly agentConnections: AgentConnections;
+  readonly workspaces: WorkspacesService;
   private readonly wss = createWebSocketServer();
   deploymentId = '';
   defaultOrganizationId = '';
@@ -67,11 +76,20 @@ export class Coderd {
     this.accessUrl = options.accessUrl;
     this.users = new UsersService(this.store, () => this.defaultOrganizationId);
     this.apiKeys = new ApiKeysService(this.store, options.values);
+    const hung = options.values.provisionerHungJobTimeoutMs;
+    const pending = options.values.provisionerPendingJobTimeoutMs;
     this.provisionerd = new ProvisionerdService(
       this.store,
       this.pubsub,
       this.logger.child({ component: 'provisionerd' }),
-      { ...defaultProvisionerdTuning, ...options.provisionerd },
+      {
+        ...defaultProvisionerdTuning,
+        hungJobTimeoutMs: hung,
+        pendingJobTimeoutMs: pending,
+        // A few passes per timeout, so a job fails soon after its bound; at most every 15 s.
+        reaperIntervalMs: Math.max(250, Math.min(15_000, Math.min(hung, pending) / 4)),
+        ...options.provisionerd,
+      },
     );
     this.provisionerd.handlers = jobHandlers({
       store: this.store,
@@ -79,6 +97,19 @@ export class Coderd {
       logger: this.logger.child({ component: 'provisioner-jobs' }),
       accessUrl: this.accessUrl,
     });
+    this.templates = new TemplatesService(this.store);
+    this.templateVersions = new TemplateVersionsService(this.store, this.provisionerd);
+    this.agentConnections = new AgentConnections(
+      this.store,
+      this.logger.child({ component: 'agents' }),
+      (id) => publishWorkspaceEvent(this.pubsub, this.logger, id),
+    );
+    this.workspaces = new WorkspacesService(
+      this.store,
+      this.provisionerd,
+      this.pubsub,
+      this.logger.child({ component: 'workspaces' }),
+    );
     this.jobReaper = new JobReaper(this.provisionerd, this.logger.child({ component: 'job-reaper' }));
     this.routes = new RouteTable(buildRoutes({ loginRateLimit: options.loginRateLimit ?? 60 }));
   }
@@ -114,6 +145,7 @@ export class Coderd {
   async close(): Promise<void> {
     await this.jobReaper.close();
     await this.provisionerd.close();
+    this.agentConnections.closeAll();
     closeWebSockets(this.wss);
   }
 

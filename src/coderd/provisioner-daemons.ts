@@ -51,5 +51,7 @@ export async function deleteProvisionerKey(ctx: RequestContext): Promise<void> {
   const key = await ctx.api.store.getProvisionerKeyByName(organizationOf(ctx).id, ctx.params.keyname ?? '');
   if (!key) throw new NotFound(`Provisioner key "${ctx.params.keyname}" not found.`);
   await ctx.api.store.deleteProvisionerKey(key.id);
+  // Daemons connected with the key lose their socket now; reconnecting with it is refused.
+  await ctx.api.provisionerd.publishKeyRevoked(key.id);
   writeJson(ctx.res, 204, undefined);
 }

@@ -7,13 +7,29 @@
 import { withActor } from '../database/authz/actor-context.js';
 import { currentActor } from '../database/authz/actor-context.js';
 import { jobLogsChannel } from './provisionerdserver/provisionerd-service.js';
+import type { ProvisionerJobLogRow } from '../database/models.js';
 import { toProvisionerJobLog } from './provisioner-convert.js';
 import type { RequestContext } from './request-context.js';
 import { acceptWebSocket } from './websocket.js';
 
-export async function followJobLogs(ctx: RequestContext, jobId: string, after: number): Promise<void> {
+/** How the stream reads the job and its logs; builds authorize through their workspace instead. */
+export interface JobLogReader {
+  job(): Promise<{ completed_at: Date | null } | undefined>;
+  logs(after: number): Promise<ProvisionerJobLogRow[]>;
+}
+
+export async function followJobLogs(
+  ctx: RequestContext,
+  jobId: string,
+  after: number,
+  reader?: JobLogReader,
+): Promise<void> {
   const { store, pubsub } = ctx.api;
   const actor = currentActor()!;
+  const read: JobLogReader = reader ?? {
+    job: () => store.getProvisionerJobById(jobId),
+    logs: (a) => store.listProvisionerJobLogsAfter(jobId, a),
+  };
   let last = after;
   let ended = false;
   let busy: Promise<void> | undefined;
@@ -28,8 +44,8 @@ export async function followJobLogs(ctx: RequestContext, jobId: string, after: n
     busy = (async () => {
       do {
         again = false;
-        const job = await withActor(actor, () => store.getProvisionerJobById(jobId));
-        const logs = await withActor(actor, () => store.listProvisionerJobLogsAfter(jobId, last));
+        const job = await withActor(actor, () => read.job());
+        const logs = await withActor(actor, () => read.logs(last));
         for (const l of logs) {
           if (ws.readyState !== ws.OPEN) return;
           ws.send(JSON.stringify(toProvisionerJobLog(l)));

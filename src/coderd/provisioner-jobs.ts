@@ -1,6 +1,10 @@
 /** Provisioner job handlers: list, get, post (echo jobs until templates exist), cancel, logs. */
 import { InvalidInput, NotFound, PreconditionFailed } from '../sdk/errors.js';
-import { PostProvisionerJobRequest } from '../sdk/provisioner-jobs.js';
+import {
+  PostProvisionerJobRequest,
+  provisionerJobStatuses,
+  type ProvisionerJobStatus,
+} from '../sdk/provisioner-jobs.js';
 import type { ProvisionerJobWithQueueRow } from '../database/models.js';
 import { readJson } from './httpapi/read.js';
 import { writeJson } from './httpapi/write.js';
@@ -16,9 +20,27 @@ async function jobInOrganization(ctx: RequestContext): Promise<ProvisionerJobWit
   return job;
 }
 
+/** GET /organizations/{org}/provisionerjobs[?limit=N][&status=pending,running] — newest first. */
 export async function listProvisionerJobs(ctx: RequestContext): Promise<void> {
-  const limit = Math.min(Math.max(Number(ctx.url.searchParams.get('limit') ?? 50) || 50, 1), 1000);
-  const jobs = await ctx.api.store.listProvisionerJobsByOrganization(organizationOf(ctx).id, limit);
+  const q = ctx.url.searchParams;
+  const limit = Math.min(Math.max(Number(q.get('limit') ?? 50) || 50, 1), 1000);
+  // Repeated or comma-separated, as Coder's `status` query parameter.
+  const statuses = q
+    .getAll('status')
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = statuses.find((s) => !(provisionerJobStatuses as readonly string[]).includes(s));
+  if (unknown !== undefined)
+    throw InvalidInput.field(
+      'status',
+      `Unknown status "${unknown}"; use ${provisionerJobStatuses.join(', ')}.`,
+    );
+  const jobs = await ctx.api.store.listProvisionerJobsByOrganization(
+    organizationOf(ctx).id,
+    limit,
+    statuses as ProvisionerJobStatus[],
+  );
   writeJson(ctx.res, 200, jobs.map(toProvisionerJob));
 }
 
@@ -36,12 +58,15 @@ export async function postProvisionerJob(ctx: RequestContext): Promise<void> {
     tags: req.tags,
     input: req.input,
   });
-  const job = await ctx.api.store.getProvisionerJobById(row.id);
-  writeJson(ctx.res, 201, toProvisionerJob(job!));
+  writeJson(ctx.res, 201, toProvisionerJob(row));
 }
 
 export async function cancelProvisionerJob(ctx: RequestContext): Promise<void> {
-  const job = await jobInOrganization(ctx);
+  await cancelJob(ctx, await jobInOrganization(ctx));
+}
+
+/** Cancels a job (pending: at once; running: through its daemon) and writes the response. */
+export async function cancelJob(ctx: RequestContext, job: ProvisionerJobWithQueueRow): Promise<void> {
   const canceled = await ctx.api.store.cancelProvisionerJob(job.id);
   if (!canceled)
     throw new PreconditionFailed(
@@ -54,13 +79,18 @@ export async function cancelProvisionerJob(ctx: RequestContext): Promise<void> {
 
 /** GET /provisionerjobs/{job}/logs[?after=<id>][&follow] — JSON, or a WebSocket stream with follow. */
 export async function provisionerJobLogs(ctx: RequestContext): Promise<void> {
+  const job = await ctx.api.store.getProvisionerJobById(ctx.params.job ?? '');
+  if (!job) throw new NotFound('Provisioner job not found.');
+  await writeJobLogs(ctx, job.id);
+}
+
+/** A job's logs after `?after=`: a JSON array, or with `?follow` a WebSocket stream until the end. */
+export async function writeJobLogs(ctx: RequestContext, jobId: string): Promise<void> {
   const afterRaw = ctx.url.searchParams.get('after') ?? '0';
   const after = Number(afterRaw);
   if (!Number.isSafeInteger(after) || after < 0)
     throw InvalidInput.field('after', 'Must be a log id (a non-negative integer).');
-  const job = await ctx.api.store.getProvisionerJobById(ctx.params.job ?? '');
-  if (!job) throw new NotFound('Provisioner job not found.');
-  if (ctx.url.searchParams.has('follow') || isUpgrade(ctx)) return followJobLogs(ctx, job.id, after);
-  const logs = await ctx.api.store.listProvisionerJobLogsAfter(job.id, after);
+  if (ctx.url.searchParams.has('follow') || isUpgrade(ctx)) return followJobLogs(ctx, jobId, after);
+  const logs = await ctx.api.store.listProvisionerJobLogsAfter(jobId, after);
   writeJson(ctx.res, 200, logs.map(toProvisionerJobLog));
 }

@@ -2,7 +2,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../sdk/logger.js';
 import type { UserActor } from '../database/authz/rbac.js';
-import type { APIKeyRow, OrganizationRow, UserRow } from '../database/models.js';
+import type {
+  APIKeyRow,
+  OrganizationRow,
+  TemplateRow,
+  TemplateVersionRow,
+  UserRow,
+} from '../database/models.js';
+import type { WorkspaceAgentWithWorkspaceRow } from '../database/queries/workspace-agents.js';
 import type { Coderd } from './coderd.js';
 
 export interface Authentication {
@@ -25,6 +32,12 @@ export interface RequestContext {
   user?: UserRow;
   /** Set by httpmw/organization-param for routes with `{organization}`. */
   organization?: OrganizationRow;
+  /** Set by httpmw/template-param for routes with `{template}`. */
+  template?: TemplateRow;
+  /** Set by httpmw/template-param for routes with `{templateversion}`. */
+  templateVersion?: TemplateVersionRow;
+  /** Set by httpmw/workspace-agent on the agent's own routes. */
+  agent?: WorkspaceAgentWithWorkspaceRow;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<void>;
@@ -44,4 +57,19 @@ export function userOf(ctx: RequestContext): UserRow {
 export function organizationOf(ctx: RequestContext): OrganizationRow {
   if (!ctx.organization) throw new Error('route is missing the organization-param middleware');
   return ctx.organization;
+}
+
+export function templateOf(ctx: RequestContext): TemplateRow {
+  if (!ctx.template) throw new Error('route is missing the template-param middleware');
+  return ctx.template;
+}
+
+export function templateVersionOf(ctx: RequestContext): TemplateVersionRow {
+  if (!ctx.templateVersion) throw new Error('route is missing the template-version-param middleware');
+  return ctx.templateVersion;
+}
+
+export function agentOf(ctx: RequestContext): WorkspaceAgentWithWorkspaceRow {
+  if (!ctx.agent) throw new Error('route is missing the workspace-agent middleware');
+  return ctx.agent;
 }

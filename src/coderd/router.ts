@@ -9,12 +9,22 @@ import { requireApiKey } from './httpmw/api-key.js';
 import { organizationParam } from './httpmw/organization-param.js';
 import { byIp, rateLimit, RateLimiter } from './httpmw/rate-limit.js';
 import { userParam } from './httpmw/user-param.js';
+import { templateParam, templateVersionParam } from './httpmw/template-param.js';
+import * as files from './files.js';
+import * as templates from './templates.js';
+import * as templateVersions from './template-versions.js';
 import * as orgs from './organizations.js';
 import * as provisionerDaemons from './provisioner-daemons.js';
 import * as provisionerJobs from './provisioner-jobs.js';
 import { serveProvisionerDaemon } from './provisionerdserver/serve-websocket.js';
 import { RouteGroup, type Route } from './routes.js';
 import * as users from './users.js';
+import * as agentArtifacts from './agent-artifacts.js';
+import { requireWorkspaceAgent } from './httpmw/workspace-agent.js';
+import * as workspaceAgents from './workspace-agents.js';
+import * as workspaceBuilds from './workspace-builds.js';
+import * as workspaces from './workspaces.js';
+import { watchWorkspace } from './workspaces-watch.js';
 
 export interface RouterOptions {
   loginRateLimit: number;
@@ -26,6 +36,7 @@ export function buildRoutes(options: RouterOptions): Route[] {
   const loginLimit = rateLimit(new RateLimiter(options.loginRateLimit, 60_000), byIp);
 
   root.get('/healthz', deployment.healthz);
+  root.get('/bin/{file}', agentArtifacts.agentBinary);
   root.group('/api/v2', [], (api) => {
     api.get('/buildinfo', deployment.buildInfo);
     api.get('/users/first', authn.getFirstUser);
@@ -33,6 +44,13 @@ export function buildRoutes(options: RouterOptions): Route[] {
     api.post('/users/login', loginLimit, authn.login);
     // Daemons authenticate with a provisioner key, the PSK or a session (checked in the handler).
     api.get('/organizations/{organization}/provisionerdaemons/serve', serveProvisionerDaemon);
+    api.get('/init-script/{os}/{arch}', agentArtifacts.initScript);
+    api.group('/workspaceagents/me', [requireWorkspaceAgent], (me) => {
+      me.get('/manifest', workspaceAgents.getManifest);
+      me.post('/report-lifecycle', workspaceAgents.postLifecycle);
+      me.post('/startup', workspaceAgents.postStartup);
+      me.get('/rpc', workspaceAgents.serveAgentRpc);
+    });
 
     api.group('', [requireApiKey], (authed) => {
       authed.post('/users/logout', authn.logout);
@@ -55,6 +73,9 @@ export function buildRoutes(options: RouterOptions): Route[] {
         u.get('/keys/tokens/{keyname}', apiKeys.getTokenByName);
         u.get('/keys/{keyid}', apiKeys.getKey);
         u.delete('/keys/{keyid}', apiKeys.deleteKey);
+        u.post('/workspaces', workspaces.createWorkspace);
+        u.get('/workspace/{workspacename}', workspaces.getWorkspaceByOwnerAndName);
+        u.get('/workspace/{workspacename}/builds/{buildnumber}', workspaceBuilds.getWorkspaceBuildByNumber);
       });
       authed.get('/organizations', orgs.listOrganizations);
       authed.group('/organizations/{organization}', [organizationParam], (o) => {
@@ -68,8 +89,58 @@ export function buildRoutes(options: RouterOptions): Route[] {
         o.post('/provisionerjobs', provisionerJobs.postProvisionerJob);
         o.get('/provisionerjobs/{job}', provisionerJobs.getProvisionerJob);
         o.patch('/provisionerjobs/{job}/cancel', provisionerJobs.cancelProvisionerJob);
+        o.post('/templateversions', templateVersions.createTemplateVersion);
+        o.post('/templates', templates.createTemplate);
+        o.get('/templates', templates.listOrganizationTemplates);
+        o.get('/templates/{templatename}', templates.getTemplateByName);
+        o.post('/members/{user}/workspaces', userParam, workspaces.createWorkspace);
+      });
+      authed.post('/files', files.uploadFile);
+      authed.get('/files/{fileID}', files.getFile);
+      authed.get('/templates', templates.listTemplates);
+      authed.group('/templates/{template}', [templateParam], (t) => {
+        t.get('', templates.getTemplate);
+        t.patch('', templates.patchTemplate);
+        t.delete('', templates.deleteTemplate);
+        t.get('/versions', templates.listTemplateVersions);
+        t.patch('/versions', templates.promoteTemplateVersion);
+        t.get('/versions/{templateversionname}', templates.getTemplateVersionByName);
+      });
+      authed.group('/templateversions/{templateversion}', [templateVersionParam], (v) => {
+        v.get('', templateVersions.getTemplateVersion);
+        v.patch('', templateVersions.patchTemplateVersion);
+        v.patch('/cancel', templateVersions.cancelTemplateVersion);
+        v.get('/rich-parameters', templateVersions.templateVersionParameters);
+        v.get('/variables', templateVersions.templateVersionVariables);
+        v.get('/resources', templateVersions.templateVersionResources);
+        v.get('/logs', templateVersions.templateVersionLogs);
+        v.post('/dry-run', templateVersions.createDryRun);
+        v.get('/dry-run/{jobID}', templateVersions.getDryRun);
+        v.get('/dry-run/{jobID}/resources', templateVersions.dryRunResources);
+        v.get('/dry-run/{jobID}/logs', templateVersions.dryRunLogs);
+        v.patch('/dry-run/{jobID}/cancel', templateVersions.cancelDryRun);
+      });
+      authed.get('/workspaces', workspaces.listWorkspaces);
+      authed.group('/workspaces/{workspace}', [], (w) => {
+        w.get('', workspaces.getWorkspace);
+        w.patch('', workspaces.patchWorkspace);
+        w.put('/ttl', workspaces.putWorkspaceTTL);
+        w.put('/autostart', workspaces.putWorkspaceAutostart);
+        w.get('/watch', watchWorkspace);
+        w.get('/builds', workspaceBuilds.listWorkspaceBuilds);
+        w.post('/builds', workspaceBuilds.postWorkspaceBuild);
+      });
+      authed.group('/workspacebuilds/{workspacebuild}', [], (b) => {
+        b.get('', workspaceBuilds.getWorkspaceBuild);
+        b.patch('/cancel', workspaceBuilds.cancelWorkspaceBuild);
+        b.get('/logs', workspaceBuilds.workspaceBuildLogs);
+        b.get('/parameters', workspaceBuilds.workspaceBuildParameters);
+        b.get('/resources', workspaceBuilds.workspaceBuildResources);
+        b.get('/state', workspaceBuilds.getWorkspaceBuildState);
+        b.put('/state', workspaceBuilds.putWorkspaceBuildState);
       });
       authed.get('/provisionerjobs/{job}/logs', provisionerJobs.provisionerJobLogs);
+      authed.get('/workspaceagents/{workspaceagent}', workspaceAgents.getWorkspaceAgent);
       authed.get('/debug/health', deployment.debugHealth);
     });
   });

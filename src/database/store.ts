@@ -11,6 +11,13 @@ import { userQueries, type UserQueries } from './queries/users.js';
 import { provisionerJobQueries, type ProvisionerJobQueries } from './queries/provisioner-jobs.js';
 import { provisionerJobLogQueries, type ProvisionerJobLogQueries } from './queries/provisioner-job-logs.js';
 import { provisionerDaemonQueries, type ProvisionerDaemonQueries } from './queries/provisioner-daemons.js';
+import { fileQueries, type FileQueries } from './queries/files.js';
+import { templateQueries, type TemplateQueries } from './queries/templates.js';
+import { templateVersionQueries, type TemplateVersionQueries } from './queries/template-versions.js';
+import { workspaceQueries, type WorkspaceQueries } from './queries/workspaces.js';
+import { workspaceBuildQueries, type WorkspaceBuildQueries } from './queries/workspace-builds.js';
+import { workspaceResourceQueries, type WorkspaceResourceQueries } from './queries/workspace-resources.js';
+import { workspaceAgentQueries, type WorkspaceAgentQueries } from './queries/workspace-agents.js';
 import type { Queryable } from './db.js';
 
 export type Queries = UserQueries &
@@ -19,7 +26,14 @@ export type Queries = UserQueries &
   SiteConfigQueries &
   ProvisionerJobQueries &
   ProvisionerJobLogQueries &
-  ProvisionerDaemonQueries;
+  ProvisionerDaemonQueries &
+  FileQueries &
+  TemplateQueries &
+  TemplateVersionQueries &
+  WorkspaceQueries &
+  WorkspaceBuildQueries &
+  WorkspaceResourceQueries &
+  WorkspaceAgentQueries;
 
 export interface Store extends Queries {
   /** Runs `fn` in one transaction; everything it does commits together or not at all. Nested calls join. */
@@ -35,6 +49,13 @@ function queriesFor(db: Queryable): Queries {
     ...provisionerJobQueries(db),
     ...provisionerJobLogQueries(db),
     ...provisionerDaemonQueries(db),
+    ...fileQueries(db),
+    ...templateQueries(db),
+    ...templateVersionQueries(db),
+    ...workspaceQueries(db),
+    ...workspaceBuildQueries(db),
+    ...workspaceResourceQueries(db),
+    ...workspaceAgentQueries(db),
   };
   // Map PostgreSQL errors users can cause (unique violations) into domain errors in one place.
   for (const [name, fn] of Object.entries(all)) {

@@ -16,7 +16,7 @@ export interface ProvisionerDaemonOptions {
   provisioners: Provisioner[];
   logger: Logger;
   runner?: Partial<RunnerOptions>;
-  /** Called when the daemon stops for good (e.g. its key was refused). */
+  /** Called when the daemon stops for good (its key was refused, its organization is unknown). */
   onFatal?: (err: Error) => void;
 }
 
@@ -26,6 +26,9 @@ export const defaultRunnerOptions: RunnerOptions = {
   forceCancelMs: 10 * 60_000,
   giveUpAfterMs: 45_000,
 };
+
+/** Answers that retrying cannot change: a refused credential, an unknown organization or type. */
+const fatalDialCodes = new Set(['unauthenticated', 'forbidden', 'not_found', 'invalid_input']);
 
 const minBackoffMs = 50;
 const maxBackoffMs = 10_000;
@@ -70,10 +73,7 @@ export class ProvisionerDaemon {
       try {
         conn = await this.options.dial(this.options.registration);
       } catch (err) {
-        if (
-          (err as { code?: string }).code === 'unauthenticated' ||
-          (err as { code?: string }).code === 'forbidden'
-        ) {
+        if (fatalDialCodes.has((err as { code?: string }).code ?? '')) {
           logger.error({ err }, 'the server refused this provisioner daemon');
           this.options.onFatal?.(err as Error);
           return;

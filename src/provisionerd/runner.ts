@@ -120,18 +120,21 @@ export async function runJob(
   }
   if (abandoned.signal.aborted) return;
   await flushing;
-  // Final logs and the terminal call; retried briefly since losing them would leave the job hung.
+  if (abandoned.signal.aborted) return;
+  // The terminal call carries the last log lines; retried briefly since losing it would leave the
+  // job hung. A retry after an ambiguous failure may store those lines twice, as a re-sent update may.
+  const logs = queue;
+  queue = [];
   for (let attempt = 0; ; attempt++) {
     try {
-      if (queue.length > 0) await flush();
-      if (abandoned.signal.aborted) return;
-      if (result && !failure) await conn.completeJob({ job_id: job.job_id, result });
+      if (result && !failure) await conn.completeJob({ job_id: job.job_id, result, logs });
       else
         await conn.failJob({
           job_id: job.job_id,
           error: failure?.error ?? 'unknown error',
           error_code: failure?.code,
           state: failure?.state,
+          logs,
         });
       return;
     } catch (err) {

@@ -64,13 +64,15 @@ export function websocketDialer(options: WebSocketDialerOptions): DaemonDialer {
             // Not a Hangar error body; keep the status line.
           }
           const code: HangarErrorCode =
-            res.statusCode === 401
-              ? 'unauthenticated'
-              : res.statusCode === 403
-                ? 'forbidden'
-                : res.statusCode === 404
-                  ? 'not_found'
-                  : 'unavailable';
+            res.statusCode === 400
+              ? 'invalid_input'
+              : res.statusCode === 401
+                ? 'unauthenticated'
+                : res.statusCode === 403
+                  ? 'forbidden'
+                  : res.statusCode === 404
+                    ? 'not_found'
+                    : 'unavailable';
           reject(errorForCode(code, message, { detail }));
           ws.terminate();
         });

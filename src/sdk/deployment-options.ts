@@ -28,6 +28,10 @@ export interface DeploymentValues {
   terraformReleasesUrl: string;
   provisionerDaemons: number;
   provisionerDaemonPsk: string;
+  /** Milliseconds: a running job with no update for this long is failed. */
+  provisionerHungJobTimeoutMs: number;
+  /** Milliseconds: a job no daemon has taken for this long is failed. */
+  provisionerPendingJobTimeoutMs: number;
   /** Milliseconds. */
   sessionDurationMs: number;
   defaultTokenLifetimeMs: number;
@@ -125,6 +129,25 @@ export const serverOptions: DeploymentOption[] = [
     secret: true,
     description:
       'Pre-shared key that external provisioner daemons may authenticate with (provisioner keys are preferred).',
+  },
+  {
+    key: 'provisionerHungJobTimeoutMs',
+    flag: 'provisioner-hung-job-timeout',
+    env: 'HANGAR_PROVISIONER_HUNG_JOB_TIMEOUT',
+    type: 'duration',
+    default: '1m',
+    group: 'Provisioning',
+    description:
+      'A running provisioner job with no update from its daemon for this long is failed as hung (Coder: 5m).',
+  },
+  {
+    key: 'provisionerPendingJobTimeoutMs',
+    flag: 'provisioner-pending-job-timeout',
+    env: 'HANGAR_PROVISIONER_PENDING_JOB_TIMEOUT',
+    type: 'duration',
+    default: '30m',
+    group: 'Provisioning',
+    description: 'A provisioner job that no daemon has taken for this long is failed.',
   },
   {
     key: 'sessionDurationMs',

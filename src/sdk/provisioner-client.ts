@@ -6,7 +6,12 @@ import type {
   ProvisionerDaemon,
   ProvisionerKey,
 } from './provisioner-daemons.js';
-import type { PostProvisionerJobRequest, ProvisionerJob, ProvisionerJobLog } from './provisioner-jobs.js';
+import type {
+  ListProvisionerJobsOptions,
+  PostProvisionerJobRequest,
+  ProvisionerJob,
+  ProvisionerJobLog,
+} from './provisioner-jobs.js';
 
 const seg = encodeURIComponent;
 
@@ -17,9 +22,9 @@ export class ProvisionerClient {
     return this.client.request('POST', `/organizations/${seg(org)}/provisionerjobs`, req);
   }
 
-  jobs(org: string, limit?: number): Promise<ProvisionerJob[]> {
+  jobs(org: string, opts: ListProvisionerJobsOptions = {}): Promise<ProvisionerJob[]> {
     return this.client.request('GET', `/organizations/${seg(org)}/provisionerjobs`, undefined, {
-      query: { limit },
+      query: { limit: opts.limit, status: opts.status?.join(',') || undefined },
     });
   }
 

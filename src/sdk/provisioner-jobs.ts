@@ -11,7 +11,15 @@ export const provisionerJobTypes = [
 ] as const;
 export type ProvisionerJobType = (typeof provisionerJobTypes)[number];
 
-export type ProvisionerJobStatus = 'pending' | 'running' | 'succeeded' | 'canceling' | 'canceled' | 'failed';
+export const provisionerJobStatuses = [
+  'pending',
+  'running',
+  'succeeded',
+  'canceling',
+  'canceled',
+  'failed',
+] as const;
+export type ProvisionerJobStatus = (typeof provisionerJobStatuses)[number];
 
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -68,3 +76,11 @@ export const PostProvisionerJobRequest = z.strictObject({
   input: z.unknown().default({}),
 });
 export type PostProvisionerJobRequest = z.input<typeof PostProvisionerJobRequest>;
+
+/** Query of GET /organizations/{org}/provisionerjobs. */
+export interface ListProvisionerJobsOptions {
+  /** At most this many, newest first (1–1000, default 50). */
+  limit?: number;
+  /** Only jobs in one of these statuses. */
+  status?: ProvisionerJobStatus[];
+}

@@ -14,6 +14,8 @@ export const provisionerdMaxFrameBytes = 4 << 20;
 /** Close codes of the daemon socket: the peer sent something that is not the protocol. */
 export const provisionerdCloseProtocolError = 4400;
 export const provisionerdCloseGoingAway = 1001;
+/** The key the daemon connected with was deleted; reconnecting with it will be refused. */
+export const provisionerdCloseKeyRevoked = 4401;
 
 /** What a daemon says about itself when it connects. */
 export interface DaemonRegistration {
@@ -60,6 +62,8 @@ export interface UpdateJobResponse {
 export interface CompleteJobRequest {
   job_id: string;
   result: ProvisionResult;
+  /** Log lines not yet sent; stored before the job ends, saving a separate update. */
+  logs?: JobLog[];
 }
 
 export interface FailJobRequest {
@@ -68,6 +72,8 @@ export interface FailJobRequest {
   error_code?: string;
   /** Base64 state of a failed build (Terraform may have created part of it). */
   state?: string;
+  /** As in CompleteJobRequest. */
+  logs?: JobLog[];
 }
 
 /** The four calls of the protocol; acquireJob long-polls until a job or the signal. */

@@ -5,6 +5,7 @@ import type {
   CreateTemplateRequest,
   CreateTemplateVersionDryRunRequest,
   CreateTemplateVersionRequest,
+  PatchTemplateVersionRequest,
   Template,
   TemplateVersion,
   TemplateVersionParameter,
@@ -40,6 +41,10 @@ export class TemplatesClient {
     return this.client.request('GET', `/templateversions/${seg(id)}`);
   }
 
+  updateVersion(id: string, req: PatchTemplateVersionRequest): Promise<TemplateVersion> {
+    return this.client.request('PATCH', `/templateversions/${seg(id)}`, req);
+  }
+
   cancelVersion(id: string): Promise<{ message: string }> {
     return this.client.request('PATCH', `/templateversions/${seg(id)}/cancel`);
   }
@@ -71,6 +76,19 @@ export class TemplatesClient {
 
   dryRun(versionId: string, jobId: string): Promise<ProvisionerJob> {
     return this.client.request('GET', `/templateversions/${seg(versionId)}/dry-run/${seg(jobId)}`);
+  }
+
+  dryRunLogs(versionId: string, jobId: string, after = 0): Promise<ProvisionerJobLog[]> {
+    return this.client.request(
+      'GET',
+      `/templateversions/${seg(versionId)}/dry-run/${seg(jobId)}/logs`,
+      undefined,
+      { query: { after } },
+    );
+  }
+
+  cancelDryRun(versionId: string, jobId: string): Promise<{ message: string }> {
+    return this.client.request('PATCH', `/templateversions/${seg(versionId)}/dry-run/${seg(jobId)}/cancel`);
   }
 
   dryRunResources(versionId: string, jobId: string): Promise<WorkspaceResource[]> {

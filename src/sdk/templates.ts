@@ -117,13 +117,14 @@ export interface VariableValue {
 }
 const variableValue = z.strictObject({ name: z.string().min(1), value: z.string() });
 
+const versionName = z
+  .string()
+  .max(64, 'Must be at most 64 characters.')
+  .regex(/^[a-zA-Z0-9._-]*$/, 'Must contain only letters, digits, ".", "_" and "-".');
+
 /** `POST /organizations/{org}/templateversions`: starts the import job. */
 export const CreateTemplateVersionRequest = z.strictObject({
-  name: z
-    .string()
-    .max(64, 'Must be at most 64 characters.')
-    .regex(/^[a-zA-Z0-9._-]*$/, 'Must contain only letters, digits, ".", "_" and "-".')
-    .optional(),
+  name: versionName.optional(),
   message: z.string().max(1048576).optional(),
   template_id: z.uuid().optional(),
   storage_method: z.literal('file').optional(),
@@ -133,6 +134,13 @@ export const CreateTemplateVersionRequest = z.strictObject({
   user_variable_values: z.array(variableValue).optional(),
 });
 export type CreateTemplateVersionRequest = z.infer<typeof CreateTemplateVersionRequest>;
+
+/** `PATCH /templateversions/{id}`: rename a version or change its message. */
+export const PatchTemplateVersionRequest = z.strictObject({
+  name: versionName.min(1, 'Must not be empty.').optional(),
+  message: z.string().max(1048576).optional(),
+});
+export type PatchTemplateVersionRequest = z.infer<typeof PatchTemplateVersionRequest>;
 
 export interface TemplateVersion {
   id: string;

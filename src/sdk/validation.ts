@@ -54,3 +54,7 @@ export const password = z.string().superRefine((s, ctx) => {
   const problem = passwordProblem(s);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
+
+/** A UUID in its canonical text form (path parameters, agent tokens). */
+export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string): boolean => uuidPattern.test(s);

@@ -9,6 +9,9 @@ import type {
   WorkspaceBuildParameter,
   WorkspaceResource,
   WorkspacesResponse,
+  UpdateWorkspaceAutostartRequest,
+  UpdateWorkspaceRequest,
+  UpdateWorkspaceTTLRequest,
 } from './workspaces.js';
 
 const seg = encodeURIComponent;
@@ -39,6 +42,30 @@ export class WorkspacesClient {
 
   getByOwnerAndName(owner: string, name: string): Promise<Workspace> {
     return this.client.request('GET', `/users/${seg(owner)}/workspace/${seg(name)}`);
+  }
+
+  createInOrganization(organization: string, user: string, req: CreateWorkspaceRequest): Promise<Workspace> {
+    return this.client.request(
+      'POST',
+      `/organizations/${seg(organization)}/members/${seg(user)}/workspaces`,
+      req,
+    );
+  }
+
+  buildByNumber(owner: string, name: string, buildNumber: number): Promise<WorkspaceBuild> {
+    return this.client.request('GET', `/users/${seg(owner)}/workspace/${seg(name)}/builds/${buildNumber}`);
+  }
+
+  update(id: string, req: UpdateWorkspaceRequest): Promise<void> {
+    return this.client.request('PATCH', `/workspaces/${seg(id)}`, req);
+  }
+
+  putTTL(id: string, req: UpdateWorkspaceTTLRequest): Promise<void> {
+    return this.client.request('PUT', `/workspaces/${seg(id)}/ttl`, req);
+  }
+
+  putAutostart(id: string, req: UpdateWorkspaceAutostartRequest): Promise<void> {
+    return this.client.request('PUT', `/workspaces/${seg(id)}/autostart`, req);
   }
 
   createBuild(workspaceId: string, req: CreateWorkspaceBuildRequest): Promise<WorkspaceBuild> {

@@ -67,6 +67,20 @@ export const CreateWorkspaceBuildRequest = z.strictObject({
 });
 export type CreateWorkspaceBuildRequest = z.infer<typeof CreateWorkspaceBuildRequest>;
 
+/** `PATCH /workspaces/{id}`: rename. */
+export const UpdateWorkspaceRequest = z.strictObject({ name: workspaceName });
+export type UpdateWorkspaceRequest = z.infer<typeof UpdateWorkspaceRequest>;
+
+/** `PUT /workspaces/{id}/ttl`: null or 0 turns autostop off. */
+export const UpdateWorkspaceTTLRequest = z.strictObject({ ttl_ms: z.number().int().min(0).nullable() });
+export type UpdateWorkspaceTTLRequest = z.infer<typeof UpdateWorkspaceTTLRequest>;
+
+/** `PUT /workspaces/{id}/autostart`: a weekly cron schedule, or null/empty to turn autostart off. */
+export const UpdateWorkspaceAutostartRequest = z.strictObject({
+  schedule: z.string().max(256).nullable().optional(),
+});
+export type UpdateWorkspaceAutostartRequest = z.infer<typeof UpdateWorkspaceAutostartRequest>;
+
 /** `PUT /workspacebuilds/{id}/state`: the raw state bytes are the body. */
 
 export interface WorkspaceResourceMetadata {
@@ -120,6 +134,14 @@ export interface WorkspaceAgentScript {
   start_blocks_login: boolean;
   timeout_seconds: number;
   display_name: string;
+}
+
+export interface WorkspaceAgentMetadataDescription {
+  key: string;
+  display_name: string;
+  script: string;
+  interval: number;
+  timeout: number;
 }
 
 export interface WorkspaceAgentLogSource {

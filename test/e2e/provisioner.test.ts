@@ -28,7 +28,9 @@ test('built-in and external daemons: 40 jobs each run exactly once, logs stored'
     for (const j of jobs) assert.equal((await waitForJob(env.owner, j.id)).status, 'succeeded');
     const logs = await env.owner.provisioners.jobLogs(jobs[7]!.id);
     assert.ok(logs.some((l) => l.output === 'job 7' && l.stage === 'Plan' && l.log_source === 'provisioner'));
-    const workers = new Set((await env.owner.provisioners.jobs('default', 100)).map((j) => j.worker_name));
+    const workers = new Set(
+      (await env.owner.provisioners.jobs('default', { limit: 100 })).map((j) => j.worker_name),
+    );
     assert.ok(workers.size >= 2, `jobs spread over daemons: ${[...workers].join(',')}`);
     const daemons = await env.owner.provisioners.daemons('default');
     assert.equal(daemons.length, 5);
@@ -47,7 +49,7 @@ test('bad key → 401 and the external daemon exits with a clear message', async
       key: '00000000-0000-0000-0000-000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
       name: 'bad',
     });
-    assert.equal(await d.exited, 2);
+    assert.equal(await d.exited, 3);
     assert.match(d.output(), /Invalid or revoked provisioner key/);
   } finally {
     await env.close();

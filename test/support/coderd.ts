@@ -5,6 +5,8 @@ import { HangarClient } from '../../src/sdk/hangar-client.js';
 import { nopLogger } from '../../src/sdk/logger.js';
 import type { SiteRole } from '../../src/sdk/users.js';
 import { startServer, type RunningServer } from '../../src/coderd/start-server.js';
+import { builtinDaemonStarter } from '../../src/provisionerd/built-in-daemons.js';
+import { EchoProvisioner } from '../../src/provisioner/echo/echo-provisioner.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 
 export const firstUser = { email: 'owner@example.com', username: 'owner', password: 'Owner-Passw0rd!x' };
@@ -26,16 +28,33 @@ export interface TestCoderd {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-export async function startTestCoderd(overrides: Partial<DeploymentValues> = {}): Promise<TestCoderd> {
+export interface TestCoderdOptions {
+  /** Built-in echo daemons serving this coderd (0: jobs stay queued). */
+  echoDaemons?: number;
+}
+
+export async function startTestCoderd(
+  overrides: Partial<DeploymentValues> = {},
+  options: TestCoderdOptions = {},
+): Promise<TestCoderd> {
   const db = await createTestDatabase();
   const values = {
     ...defaultDeploymentValues(),
     httpAddress: '127.0.0.1:0',
     postgresUrl: db.url,
-    provisionerDaemons: 0,
+    provisionerDaemons: options.echoDaemons ?? 0,
     ...overrides,
   };
-  const server = await startServer({ values, configDir: '/nonexistent', logger: nopLogger });
+  const server = await startServer({
+    values,
+    configDir: '/nonexistent',
+    logger: nopLogger,
+    startBuiltinDaemons: builtinDaemonStarter({
+      provisioners: [new EchoProvisioner()],
+      logger: nopLogger,
+      runner: { heartbeatMs: 200, forceCancelMs: 1_000 },
+    }),
+  });
   const url = server.accessUrl.toString();
   let owner: Promise<HangarClient> | undefined;
   const login = async (email: string, password: string) => {

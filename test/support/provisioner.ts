@@ -1,5 +1,6 @@
 // Servers with built-in echo daemons and external daemon processes, for the provisioner tests.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultDeploymentValues, type DeploymentValues } from '../../src/sdk/deployment-options.js';
 import { HangarClient } from '../../src/sdk/hangar-client.js';
@@ -11,6 +12,7 @@ import { builtinDaemonStarter } from '../../src/provisionerd/built-in-daemons.js
 import { EchoProvisioner } from '../../src/provisioner/echo/echo-provisioner.js';
 import { firstUser } from './coderd.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
+import { hangarBin } from './server.js';
 
 export interface ProvisionerReplica {
   server: RunningServer;
@@ -102,26 +104,44 @@ export interface ExternalDaemon {
   exited: Promise<number | null>;
 }
 
-/** Spawns test/support/provisioner-daemon-entry.js: a real external daemon process. */
+/**
+ * Runs `bin/hangar provisioner start` as a user would: a real external daemon process serving echo,
+ * with a short heartbeat and force-cancel bound so tests see cancellation and hung jobs quickly.
+ */
 export function spawnExternalDaemon(args: {
   url: string;
   key?: string;
   psk?: string;
   name: string;
   tags?: Record<string, string>;
+  extraArgs?: string[];
 }): ExternalDaemon {
-  const entry = path.join(import.meta.dirname, 'provisioner-daemon-entry.js');
-  const child = spawn(process.execPath, [entry], {
-    env: {
-      ...process.env,
-      HANGAR_URL: args.url,
-      HANGAR_PROVISIONER_DAEMON_KEY: args.key ?? '',
-      HANGAR_PROVISIONER_DAEMON_PSK: args.psk ?? '',
-      HANGAR_PROVISIONER_DAEMON_NAME: args.name,
-      HANGAR_PROVISIONER_TAGS: JSON.stringify(args.tags ?? {}),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const argv = [
+    hangarBin,
+    'provisioner',
+    'start',
+    '--url',
+    args.url,
+    '--name',
+    args.name,
+    '--provisioner-types',
+    'echo',
+    '--heartbeat-interval',
+    '200ms',
+    '--force-cancel-interval',
+    '1s',
+    '--log-format',
+    'json',
+    ...Object.entries(args.tags ?? {}).flatMap(([k, v]) => ['--tag', `${k}=${v}`]),
+    ...(args.extraArgs ?? []),
+  ];
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('HANGAR_')) delete env[k];
+  if (args.key) env.HANGAR_PROVISIONER_DAEMON_KEY = args.key;
+  if (args.psk) env.HANGAR_PROVISIONER_DAEMON_PSK = args.psk;
+  // An empty config dir, so no stored session is picked up instead of the key.
+  env.HANGAR_CONFIG_DIR = path.join(tmpdir(), 'hangar-daemon-no-session');
+  const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

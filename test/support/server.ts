@@ -17,6 +17,8 @@ export interface TestServer {
   url: string;
   configDir: string;
   postgresUrl: string;
+  /** The server process, for benchmarks that read its CPU time. */
+  pid: number;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -90,5 +92,5 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
       await db.dispose();
       await rm(configDir, { recursive: true, force: true });
     })());
-  return { url, configDir, postgresUrl: db.url, stop, [Symbol.asyncDispose]: stop };
+  return { url, configDir, postgresUrl: db.url, pid: child.pid!, stop, [Symbol.asyncDispose]: stop };
 }

@@ -105,16 +105,19 @@ export const importBoundaries = {
   },
 };
 
+/** The process entry points: the `hangar` command and the agent bundle served to workspaces. */
+const entryPoints = new Set(['src/cli/main.ts', 'src/cli/agent/bundle-entry.ts']);
+
 export const noProcessExit = {
-  meta: { type: 'problem', docs: { description: 'process.exit only in src/cli/main.ts.' }, schema: [] },
+  meta: { type: 'problem', docs: { description: 'process.exit only in process entry points.' }, schema: [] },
   create(context) {
     const file = path.relative(root, context.filename).split(path.sep).join('/');
-    if (!file.startsWith('src/') || file === 'src/cli/main.ts') return {};
+    if (!file.startsWith('src/') || entryPoints.has(file)) return {};
     return {
       'CallExpression[callee.object.name="process"][callee.property.name="exit"]'(node) {
         context.report({
           node,
-          message: 'Call process.exit only from src/cli/main.ts; throw or return instead.',
+          message: `Call process.exit only from an entry point (${[...entryPoints].join(', ')}); throw or return instead.`,
         });
       },
     };

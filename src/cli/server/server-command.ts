@@ -41,10 +41,10 @@ export function serverCommand(): Command {
     // Loaded on demand: every other `hangar` command would otherwise pay for the whole server.
     const { startServer } = await import('../../coderd/start-server.js');
     const { builtinDaemonStarter } = await import('../../provisionerd/built-in-daemons.js');
-    const { EchoProvisioner } = await import('../../provisioner/echo/echo-provisioner.js');
-    const { terraformProvisioner } = await import('../../provisioner/terraform/index.js');
-    const { startProviderServer } = await import('../../tfprovider/provider-server.js');
+    const { availableProvisionerTypes, loadProvisioners } =
+      await import('../provisioner/provisioner-registry.js');
     const logger = createLogger({ level: values.logLevel, format: values.logFormat });
+    const daemonLogger = logger.child({ component: 'provisionerd' });
     const configDir = resolveConfigDir(globals.globalConfig);
     let fatal: Error | undefined;
     let wake: () => void = () => {};
@@ -53,19 +53,16 @@ export function serverCommand(): Command {
       values,
       configDir,
       logger,
-      // The built-in daemons run the same code as external ones (src/provisionerd).
+      // The built-in daemons run the same code as external ones (src/provisionerd) and serve every
+      // provisioner this build has (provisioner-registry.ts).
       startBuiltinDaemons: builtinDaemonStarter({
-        provisioners: [
-          new EchoProvisioner(),
-          terraformProvisioner({
-            cacheDir: values.cacheDir,
-            terraformPath: values.terraformPath || undefined,
-            releasesUrl: values.terraformReleasesUrl,
-            provider: { start: (env) => startProviderServer({ env }) },
-            logger: logger.child({ component: 'terraform' }),
-          }),
-        ],
-        logger: logger.child({ component: 'provisionerd' }),
+        provisioners: await loadProvisioners(availableProvisionerTypes, {
+          cacheDir: values.cacheDir,
+          terraformPath: values.terraformPath,
+          terraformReleasesUrl: values.terraformReleasesUrl,
+          logger: daemonLogger,
+        }),
+        logger: daemonLogger,
       }),
       onFatal: (err) => {
         fatal = err;

@@ -6,6 +6,7 @@
 import { Option, type Command } from 'commander';
 import { CliError, ExitCode } from '../errors.js';
 import { renderTable } from './table.js';
+import { collectCommaList } from '../comma-list.js';
 
 export interface Column<T> {
   /** Lower-case name as typed with -c and shown (upper-cased) as the header. */
@@ -52,13 +53,7 @@ export class OutputFormatter<T> {
         new Option(
           '-c, --column <columns>',
           `Columns to show in table format (comma-separated or repeated): ${names.join(', ')}.`,
-        ).argParser((value: string, previous: string[] | undefined) => [
-          ...(previous ?? []),
-          ...value
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-        ]),
+        ).argParser(collectCommaList),
       );
   }
 

@@ -2,6 +2,8 @@
  * Interactive prompts (via @inquirer/prompts), written to stderr so stdout stays clean for data.
  * Callers check `canPrompt()` first and fail with the flags to pass when there is no terminal.
  */
+import { CliError, ExitCode } from '../errors.js';
+
 // Loaded on first use: most runs never prompt, and the CLI should start fast.
 const prompts = () => import('@inquirer/prompts');
 
@@ -32,4 +34,27 @@ export async function promptSecret(message: string, validate?: Check): Promise<s
 
 export async function promptConfirm(message: string, defaultValue = false): Promise<boolean> {
   return (await prompts()).confirm({ message, default: defaultValue }, context);
+}
+
+/**
+ * Asks before something destructive. `yes` (from -y) skips the question; with no terminal to ask
+ * on, the command refuses rather than guess.
+ */
+export async function confirmOrRefuse(message: string, yes: boolean | undefined): Promise<void> {
+  if (yes) return;
+  if (!canPrompt()) {
+    throw new CliError(`${message} Pass -y to confirm.`, {
+      exitCode: ExitCode.usage,
+      hint: 'stdin is not a terminal, so the question cannot be asked.',
+    });
+  }
+  if (!(await promptConfirm(message))) throw new CliError('Cancelled.', { exitCode: ExitCode.interrupted });
+}
+
+export async function promptSelect(
+  message: string,
+  choices: { name: string; value: string; description?: string }[],
+  defaultValue?: string,
+): Promise<string> {
+  return (await prompts()).select({ message, choices, default: defaultValue }, context);
 }

@@ -2,14 +2,13 @@
 import { NotFound } from '../../sdk/errors.js';
 import type { UserRow } from '../../database/models.js';
 import { authOf, type Middleware, type RequestContext } from '../request-context.js';
-
-const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { uuidPattern } from '../../sdk/validation.js';
 
 export async function resolveUser(ctx: RequestContext, ref: string): Promise<UserRow> {
   const { store } = ctx.api;
   let user: UserRow | undefined;
   if (ref === 'me') user = await store.getUserById(authOf(ctx).user.id);
-  else if (uuidRe.test(ref)) user = await store.getUserById(ref);
+  else if (uuidPattern.test(ref)) user = await store.getUserById(ref);
   else user = await store.getUserByUsername(ref);
   if (!user) throw new NotFound(`User "${ref}" not found.`);
   return user;

@@ -10,6 +10,7 @@ import type {
   AcquiredJob,
   CompleteJobRequest,
   FailJobRequest,
+  JobLog,
   ProvisionerDaemonApi,
   UpdateJobRequest,
   UpdateJobResponse,
@@ -95,20 +96,8 @@ export class DaemonServer implements ProvisionerDaemonApi {
       const beat = await store.heartbeatProvisionerJob(req.job_id, this.daemon.id);
       if (!beat) throw notOwned(req.job_id);
       await this.touch();
-      if (req.logs.length > 0) {
-        const ids = await store.insertProvisionerJobLogs(
-          req.job_id,
-          req.logs.map((l) => ({
-            created_at: new Date(l.created_at),
-            source: l.source,
-            level: l.level,
-            stage: l.stage.slice(0, maxLogStageLength),
-            output: l.output.slice(0, maxLogOutputLength),
-          })),
-          maxJobLogsBytes,
-        );
-        if (ids.length > 0) await this.service.publishLogs(req.job_id, Number(ids[0]) - 1);
-      }
+      const ids = await this.insertLogs(req.job_id, req.logs);
+      if (ids.length > 0) await this.service.publishLogs(req.job_id, Number(ids[0]) - 1);
       return { canceled: beat.canceled_at !== null };
     });
   }
@@ -116,6 +105,9 @@ export class DaemonServer implements ProvisionerDaemonApi {
   completeJob(req: CompleteJobRequest): Promise<void> {
     const { store } = this.service;
     return asProvisionerd(async () => {
+      // The final lines go in first (only if the job is still ours), so a reader that sees the job
+      // finished also sees all of its logs; the end-of-logs hint below wakes followers for them.
+      await this.insertLogs(req.job_id, req.logs ?? []);
       let after: AfterCommit | void;
       try {
         // The job's results and its completion commit together: readers never see a succeeded
@@ -146,6 +138,7 @@ export class DaemonServer implements ProvisionerDaemonApi {
   /** Fails this daemon's job and lets its type's handler record what it must (partial state). */
   private async finish(req: FailJobRequest): Promise<void> {
     const { store } = this.service;
+    await this.insertLogs(req.job_id, req.logs ?? []);
     const error = req.error || 'The provisioner failed without a message.';
     const after = await store.inTx(async (tx) => {
       const job = await tx.failProvisionerJob({
@@ -175,6 +168,23 @@ export class DaemonServer implements ProvisionerDaemonApi {
     });
     await after?.();
     await this.service.publishEndOfLogs(req.job_id);
+  }
+
+  /** Stores a daemon's log lines, trimmed to the column limits, if the job is still its own. */
+  private insertLogs(jobId: string, logs: JobLog[]): Promise<string[]> {
+    if (logs.length === 0) return Promise.resolve([]);
+    return this.service.store.insertProvisionerJobLogs(
+      jobId,
+      logs.map((l) => ({
+        created_at: new Date(l.created_at),
+        source: l.source,
+        level: l.level,
+        stage: l.stage.slice(0, maxLogStageLength),
+        output: l.output.slice(0, maxLogOutputLength),
+      })),
+      maxJobLogsBytes,
+      this.daemon.id,
+    );
   }
 
   private async touch(): Promise<void> {

@@ -11,6 +11,9 @@ import type { ProvisionerJobType } from '../../sdk/provisioner-jobs.js';
 import type { ProvisionerJobRow } from '../../database/models.js';
 import type { Pubsub } from '../../database/postgres/pubsub.js';
 import type { Store } from '../../database/store.js';
+import { templateDryRunJob } from './template-dry-run-job.js';
+import { templateImportJob } from './template-import-job.js';
+import { workspaceBuildJobHandler } from './workspace-build-job.js';
 
 /** Work to do once the transaction that finished the job has committed (notifications). */
 export type AfterCommit = () => Promise<void>;
@@ -38,6 +41,10 @@ export interface JobTypeHandler {
 export type JobHandlers = Partial<Record<ProvisionerJobType, JobTypeHandler>>;
 
 /** The handlers of every job type; each lives beside the API of the thing it provisions. */
-export function jobHandlers(_deps: JobHandlerDeps): JobHandlers {
-  return {};
+export function jobHandlers(deps: JobHandlerDeps): JobHandlers {
+  return {
+    template_version_import: templateImportJob(deps),
+    template_version_dry_run: templateDryRunJob(deps),
+    workspace_build: workspaceBuildJobHandler(deps),
+  };
 }

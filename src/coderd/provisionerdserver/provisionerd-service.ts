@@ -11,7 +11,7 @@ import { normalizeProvisionerTags } from '../../sdk/provisioner-tags.js';
 import { provisionerdApiVersion, type DaemonRegistration } from '../../sdk/provisionerd-protocol.js';
 import { withActor } from '../../database/authz/actor-context.js';
 import { systemActors } from '../../database/authz/actors.js';
-import type { ProvisionerJobRow } from '../../database/models.js';
+import type { ProvisionerJobWithQueueRow } from '../../database/models.js';
 import type { Pubsub } from '../../database/postgres/pubsub.js';
 import type { Store } from '../../database/store.js';
 import { Acquirer } from './acquirer.js';
@@ -28,12 +28,13 @@ export interface ProvisionerdTuning {
   acquireFallbackPollMs: number;
 }
 
-export const defaultProvisionerdTuning: ProvisionerdTuning = {
-  hungJobTimeoutMs: 60_000,
-  pendingJobTimeoutMs: 30 * 60_000,
-  reaperIntervalMs: 15_000,
+/** The reaper's timeouts and interval follow the deployment options (Coderd derives them). */
+export const defaultProvisionerdTuning: Pick<ProvisionerdTuning, 'acquireFallbackPollMs'> = {
   acquireFallbackPollMs: 10_000,
 };
+
+/** Channel naming a deleted provisioner key (its id), so every replica drops daemons using it. */
+export const keyRevokedChannel = 'provisioner_key_revoked';
 
 /** Channel of log hints for one job: `{created_after}` or `{end_of_logs: true}`. */
 export const jobLogsChannel = (jobId: string) => `provisioner-log-logs:${jobId}`;
@@ -53,6 +54,9 @@ export class ProvisionerdService {
   readonly acquirer: Acquirer;
   /** Per job type: payloads on acquire, results on completion (set by Coderd once built). */
   handlers: JobHandlers = {};
+  /** Daemon sockets of this replica by the key they authenticated with. */
+  private readonly keyHolders = new Map<string, Set<() => void>>();
+  private unsubscribeKeys: (() => Promise<void>) | undefined;
 
   constructor(
     /** The authorizing store; calls here switch to the provisionerd actor. */
@@ -68,12 +72,33 @@ export class ProvisionerdService {
     );
   }
 
-  start(): Promise<void> {
-    return this.acquirer.start();
+  async start(): Promise<void> {
+    await this.acquirer.start();
+    this.unsubscribeKeys = await this.pubsub.subscribe(keyRevokedChannel, (keyId) => {
+      for (const drop of this.keyHolders.get(keyId) ?? []) drop();
+    });
   }
 
-  close(): Promise<void> {
-    return this.acquirer.close();
+  async close(): Promise<void> {
+    await this.unsubscribeKeys?.();
+    await this.acquirer.close();
+  }
+
+  /** Calls `drop` when `keyId` is deleted on any replica; returns the unregister function. */
+  onKeyRevoked(keyId: string, drop: () => void): () => void {
+    let holders = this.keyHolders.get(keyId);
+    if (!holders) this.keyHolders.set(keyId, (holders = new Set()));
+    holders.add(drop);
+    return () => {
+      holders.delete(drop);
+      if (holders.size === 0) this.keyHolders.delete(keyId);
+    };
+  }
+
+  async publishKeyRevoked(keyId: string): Promise<void> {
+    await this.pubsub
+      .publish(keyRevokedChannel, keyId)
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not publish a key revocation'));
   }
 
   /** Registers (or re-registers) a daemon and returns the protocol endpoint for it. */
@@ -101,14 +126,14 @@ export class ProvisionerdService {
    * Inserts a job as the current actor (so RBAC decides who may post) and wakes daemons. The
    * publish comes after the commit, so an acquirer that wakes always sees the row.
    */
-  async postJob(p: PostJobParams): Promise<ProvisionerJobRow> {
+  async postJob(p: PostJobParams): Promise<ProvisionerJobWithQueueRow> {
     const job = await this.insertJob(this.store, p);
     await this.announceJob(job);
     return job;
   }
 
   /** Inserts a job in the caller's transaction; call announceJob after it commits. */
-  insertJob(tx: Store, p: PostJobParams): Promise<ProvisionerJobRow> {
+  insertJob(tx: Store, p: PostJobParams): Promise<ProvisionerJobWithQueueRow> {
     return tx.insertProvisionerJob({
       id: randomUUID(),
       organization_id: p.organizationId,
@@ -122,7 +147,9 @@ export class ProvisionerdService {
   }
 
   /** Wakes a daemon for a committed job; a lost notification only delays it to the next poll. */
-  async announceJob(job: ProvisionerJobRow): Promise<void> {
+  async announceJob(
+    job: Pick<ProvisionerJobWithQueueRow, 'organization_id' | 'provisioner' | 'tags'>,
+  ): Promise<void> {
     await Acquirer.publish(this.pubsub, {
       organization_id: job.organization_id,
       provisioner: job.provisioner,

@@ -13,6 +13,7 @@ import { provisionerTypes } from '../../sdk/provisioner-jobs.js';
 import { normalizeProvisionerTags, parseTagFlags, type ProvisionerTags } from '../../sdk/provisioner-tags.js';
 import {
   provisionerdApiVersion,
+  provisionerdCloseKeyRevoked,
   provisionerdCloseProtocolError,
   type ProvisionerdHelloFrame,
   type ProvisionerdResponseFrame,
@@ -27,8 +28,7 @@ import { parseProvisionerKey } from '../provisioner-daemons.js';
 import type { RequestContext } from '../request-context.js';
 import { acceptWebSocket } from '../websocket.js';
 import type { DaemonServer } from './daemon-server.js';
-
-const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { uuidPattern } from '../../sdk/validation.js';
 
 const Frame = z.strictObject({
   id: z.number().int().nonnegative(),
@@ -42,15 +42,19 @@ const JobLog = z.object({
   stage: z.string(),
   output: z.string(),
 });
-const UpdateParams = z.object({ job_id: z.string().regex(uuidRe), logs: z.array(JobLog).max(10_000) });
+const JobLogs = z.array(JobLog).max(10_000);
+const UpdateParams = z.object({ job_id: z.string().regex(uuidPattern), logs: JobLogs });
 const CompleteParams = z.object({
-  job_id: z.string().regex(uuidRe),
+  job_id: z.string().regex(uuidPattern),
   result: z.object({ resources: z.array(z.any()), state: z.string().optional() }),
+  logs: JobLogs.optional(),
 });
 const FailParams = z.object({
-  job_id: z.string().regex(uuidRe),
+  job_id: z.string().regex(uuidPattern),
   error: z.string(),
   error_code: z.string().optional(),
+  state: z.string().optional(),
+  logs: JobLogs.optional(),
 });
 
 interface DaemonAuth {
@@ -67,7 +71,7 @@ async function authenticateDaemon(ctx: RequestContext): Promise<DaemonAuth> {
   const psk = ctx.req.headers[ProvisionerPSKHeader.toLowerCase()];
   // Before a daemon is known there is no user actor: resolving its credentials is provisionerd's job.
   const organization = await withActor(systemActors.provisionerd, () =>
-    uuidRe.test(ref) ? ctx.api.store.getOrganizationById(ref) : ctx.api.store.getOrganizationByName(ref),
+    uuidPattern.test(ref) ? ctx.api.store.getOrganizationById(ref) : ctx.api.store.getOrganizationByName(ref),
   );
   if (typeof key === 'string' && key) {
     const parsed = parseProvisionerKey(key);
@@ -192,7 +196,14 @@ function bridge(ws: WebSocket, server: DaemonServer, ctx: RequestContext): void 
       },
     );
   });
+  const keyId = server.daemon.key_id;
+  const forgetKey = keyId
+    ? ctx.api.provisionerd.onKeyRevoked(keyId, () =>
+        ws.close(provisionerdCloseKeyRevoked, 'the provisioner key was deleted'),
+      )
+    : () => {};
   ws.on('close', () => {
+    forgetKey();
     for (const ac of acquires.values()) ac.abort();
   });
   ws.on('error', (err) => logger.warn({ err: err.message }, 'provisioner daemon socket error'));

@@ -7,8 +7,19 @@ import type { Store } from '../store.js';
 import { type Policies, requireActor } from './policy.js';
 import { identityPolicies } from './identity-policies.js';
 import { provisionerPolicies } from './provisioner-policies.js';
+import { templatePolicies } from './template-policies.js';
+import { workspacePolicies } from './workspace-policies.js';
+import { workspaceResourcePolicies } from './workspace-resource-policies.js';
+import { workspaceAgentPolicies } from './workspace-agent-policies.js';
 
-export const policies: Policies = { ...identityPolicies, ...provisionerPolicies };
+export const policies: Policies = {
+  ...identityPolicies,
+  ...provisionerPolicies,
+  ...workspacePolicies,
+  ...workspaceResourcePolicies,
+  ...templatePolicies,
+  ...workspaceAgentPolicies,
+};
 
 export function authzStore(inner: Store): Store {
   const wrapped = {

@@ -32,13 +32,15 @@ type ProvisionerPolicies = Pick<
   | 'deleteProvisionerKey'
 >;
 
-// A job is owned by its initiator, so members can follow the builds they started.
-const jobObject = (j: Pick<ProvisionerJobRow, 'id' | 'organization_id' | 'initiator_id'>): AuthzObject => ({
-  type: 'provisioner_job',
-  id: j.id,
-  orgId: j.organization_id,
-  ownerId: j.initiator_id,
-});
+// A job is owned by its initiator, so members can follow the builds they started. Template
+// imports and dry-runs are guarded like the organization's templates (Coder authorizes them
+// through their template version): whoever reads the templates reads their jobs and logs.
+const jobObject = (
+  j: Pick<ProvisionerJobRow, 'id' | 'organization_id' | 'initiator_id' | 'type'>,
+): AuthzObject =>
+  j.type === 'workspace_build'
+    ? { type: 'provisioner_job', id: j.id, orgId: j.organization_id, ownerId: j.initiator_id }
+    : { type: 'template', orgId: j.organization_id };
 const daemonObject = (d: ProvisionerDaemonRow): AuthzObject => ({
   type: 'provisioner_daemon',
   id: d.id,

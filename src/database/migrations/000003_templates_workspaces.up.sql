@@ -217,7 +217,8 @@ CREATE TABLE workspace_agents (
     updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX workspace_agents_resource_idx ON workspace_agents (resource_id);
-CREATE UNIQUE INDEX workspace_agents_auth_token_key ON workspace_agents (auth_token);
+-- Not unique: an agent resource Terraform keeps across builds keeps its token.
+CREATE INDEX workspace_agents_auth_token_idx ON workspace_agents (auth_token);
 
 CREATE TABLE workspace_apps (
     id uuid PRIMARY KEY,

@@ -1,26 +1,14 @@
 /** SQL for registered provisioner daemons and provisioner keys. */
 import { many, one, type Queryable } from '../db.js';
 import type { ProvisionerDaemonRow, ProvisionerKeyRow } from '../models.js';
-import type { ProvisionerType } from '../../sdk/provisioner-jobs.js';
 
-export interface UpsertProvisionerDaemonParams {
-  id: string;
-  organization_id: string;
-  name: string;
-  provisioners: ProvisionerType[];
-  tags: Record<string, string>;
-  key_id: string | null;
-  version: string;
-  api_version: string;
-}
+/** A daemon row as the daemon describes itself; the database fills in the times. */
+export type UpsertProvisionerDaemonParams = Omit<
+  ProvisionerDaemonRow,
+  'created_at' | 'last_seen_at' | 'current_job_id'
+>;
 
-export interface InsertProvisionerKeyParams {
-  id: string;
-  organization_id: string;
-  name: string;
-  hashed_secret: Buffer;
-  tags: Record<string, string>;
-}
+export type InsertProvisionerKeyParams = Omit<ProvisionerKeyRow, 'created_at'>;
 
 export interface ProvisionerDaemonQueries {
   /** Registers a daemon; one reconnecting under the same name keeps its row (and id). */
@@ -34,6 +22,11 @@ export interface ProvisionerDaemonQueries {
   deleteProvisionerKey(id: string): Promise<void>;
 }
 
+// node-postgres has no parser for arrays of an enum type (it would return the text "{echo}").
+const daemonColumns = (d: string) =>
+  `${d}id, ${d}organization_id, ${d}name, ${d}provisioners::text[] AS provisioners, ${d}tags, ${d}key_id,
+   ${d}version, ${d}api_version, ${d}created_at, ${d}last_seen_at`;
+
 export function provisionerDaemonQueries(db: Queryable): ProvisionerDaemonQueries {
   return {
     async upsertProvisionerDaemon(p) {
@@ -44,7 +37,7 @@ export function provisionerDaemonQueries(db: Queryable): ProvisionerDaemonQuerie
          ON CONFLICT (organization_id, lower(name)) DO UPDATE SET
            provisioners = EXCLUDED.provisioners, tags = EXCLUDED.tags, key_id = EXCLUDED.key_id,
            version = EXCLUDED.version, api_version = EXCLUDED.api_version, last_seen_at = now()
-         RETURNING *, NULL::uuid AS current_job_id`,
+         RETURNING ${daemonColumns('')}, NULL::uuid AS current_job_id`,
         [
           p.id,
           p.organization_id,
@@ -63,7 +56,7 @@ export function provisionerDaemonQueries(db: Queryable): ProvisionerDaemonQuerie
     listProvisionerDaemonsByOrganization: (organizationId) =>
       many(
         db,
-        `SELECT d.*, (SELECT j.id FROM provisioner_jobs j WHERE j.worker_id = d.id AND j.completed_at IS NULL
+        `SELECT ${daemonColumns('d.')}, (SELECT j.id FROM provisioner_jobs j WHERE j.worker_id = d.id AND j.completed_at IS NULL
                       ORDER BY j.started_at DESC LIMIT 1) AS current_job_id
          FROM provisioner_daemons d WHERE d.organization_id = $1 ORDER BY d.name`,
         [organizationId],

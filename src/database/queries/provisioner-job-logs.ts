@@ -14,15 +14,25 @@ export interface InsertJobLog {
 export interface ProvisionerJobLogQueries {
   /**
    * Inserts the lines when they fit under the job's byte cap and returns their ids; otherwise
-   * inserts nothing, marks the job overflowed and returns an empty list.
+   * inserts nothing, marks the job overflowed and returns an empty list. With `workerId` nothing
+   * is written unless that daemon still runs the job (a daemon's final logs, sent with complete).
    */
-  insertProvisionerJobLogs(jobId: string, logs: InsertJobLog[], capBytes: number): Promise<string[]>;
+  insertProvisionerJobLogs(
+    jobId: string,
+    logs: InsertJobLog[],
+    capBytes: number,
+    workerId?: string,
+  ): Promise<string[]>;
   listProvisionerJobLogsAfter(jobId: string, afterId: number): Promise<ProvisionerJobLogRow[]>;
 }
 
+/** No worker given, or the job is that worker's and unfinished. */
+const owned = (param: string) =>
+  `(${param}::uuid IS NULL OR (worker_id = ${param}::uuid AND completed_at IS NULL))`;
+
 export function provisionerJobLogQueries(db: Queryable): ProvisionerJobLogQueries {
   return {
-    async insertProvisionerJobLogs(jobId, logs, capBytes) {
+    async insertProvisionerJobLogs(jobId, logs, capBytes, workerId) {
       if (logs.length === 0) return [];
       const size = logs.reduce((n, l) => n + Buffer.byteLength(l.output), 0);
       // The guarded UPDATE re-checks the cap on the latest row version, so concurrent writers
@@ -31,7 +41,7 @@ export function provisionerJobLogQueries(db: Queryable): ProvisionerJobLogQuerie
         db,
         `WITH grant_space AS (
            UPDATE provisioner_jobs SET logs_length = logs_length + $2
-           WHERE id = $1 AND logs_length + $2 <= $3 RETURNING id
+           WHERE id = $1 AND logs_length + $2 <= $3 AND ${owned('$9')} RETURNING id
          )
          INSERT INTO provisioner_job_logs (job_id, created_at, source, level, stage, output)
          SELECT g.id, t.created_at, t.source, t.level, t.stage, t.output
@@ -49,12 +59,15 @@ export function provisionerJobLogQueries(db: Queryable): ProvisionerJobLogQuerie
           logs.map((l) => l.level),
           logs.map((l) => l.stage),
           logs.map((l) => l.output),
+          workerId ?? null,
         ],
       );
       if (rows.length === 0) {
-        await one(db, `UPDATE provisioner_jobs SET logs_overflowed = true WHERE id = $1 RETURNING id`, [
-          jobId,
-        ]);
+        await one(
+          db,
+          `UPDATE provisioner_jobs SET logs_overflowed = true WHERE id = $1 AND ${owned('$2')} RETURNING id`,
+          [jobId, workerId ?? null],
+        );
       }
       return rows.map((r) => r.id);
     },

@@ -1,7 +1,11 @@
 /** SQL for the provisioner job queue (coder-behaviour.md §2.3): post, acquire, heartbeat, finish, cancel, reap. */
 import { many, one, type Queryable } from '../db.js';
 import type { ProvisionerJobRow, ProvisionerJobWithQueueRow } from '../models.js';
-import type { ProvisionerJobType, ProvisionerType } from '../../sdk/provisioner-jobs.js';
+import type {
+  ProvisionerJobStatus,
+  ProvisionerJobType,
+  ProvisionerType,
+} from '../../sdk/provisioner-jobs.js';
 
 export interface InsertProvisionerJobParams {
   id: string;
@@ -30,13 +34,16 @@ export interface FailProvisionerJobParams {
 }
 
 export interface ProvisionerJobQueries {
-  insertProvisionerJob(p: InsertProvisionerJobParams): Promise<ProvisionerJobRow>;
+  /** Returns the job with its queue position, read in the same statement. */
+  insertProvisionerJob(p: InsertProvisionerJobParams): Promise<ProvisionerJobWithQueueRow>;
   /** Exactly-once FIFO acquisition: one statement, FOR UPDATE SKIP LOCKED. */
   acquireProvisionerJob(p: AcquireProvisionerJobParams): Promise<ProvisionerJobRow | undefined>;
   getProvisionerJobById(id: string): Promise<ProvisionerJobWithQueueRow | undefined>;
+  /** Newest first; `statuses` (when given) keeps only jobs in one of them. */
   listProvisionerJobsByOrganization(
     organizationId: string,
     limit: number,
+    statuses?: ProvisionerJobStatus[],
   ): Promise<ProvisionerJobWithQueueRow[]>;
   /** The heartbeat: bumps updated_at when the worker still owns the unfinished job. */
   heartbeatProvisionerJob(id: string, workerId: string): Promise<{ canceled_at: Date | null } | undefined>;
@@ -57,7 +64,7 @@ export interface ProvisionerJobQueries {
 /** Arbitrary constant naming the reaper's advisory lock. */
 const reaperLockId = 0x48414e47_01;
 
-const withQueue = `
+export const withQueue = `
   WITH queue AS (
     SELECT id, row_number() OVER (ORDER BY created_at, id) AS pos, count(*) OVER () AS size
     FROM provisioner_jobs WHERE started_at IS NULL AND completed_at IS NULL
@@ -71,10 +78,16 @@ const withQueue = `
 export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
   return {
     async insertProvisionerJob(p) {
-      return (await one<ProvisionerJobRow>(
+      // The count runs on the statement's snapshot, which does not hold the new row: it is last.
+      return (await one<ProvisionerJobWithQueueRow>(
         db,
-        `INSERT INTO provisioner_jobs (id, organization_id, initiator_id, provisioner, type, input, tags, file_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+        `WITH j AS (
+           INSERT INTO provisioner_jobs (id, organization_id, initiator_id, provisioner, type, input, tags, file_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *
+         ), q AS (
+           SELECT count(*)::int + 1 AS n FROM provisioner_jobs WHERE started_at IS NULL AND completed_at IS NULL
+         )
+         SELECT j.*, q.n AS queue_position, q.n AS queue_size, NULL::text AS worker_name FROM j, q`,
         [
           p.id,
           p.organization_id,
@@ -105,11 +118,13 @@ export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
         [p.worker_id, p.organization_id, p.provisioners, JSON.stringify(p.tags)],
       ),
     getProvisionerJobById: (id) => one(db, `${withQueue} WHERE j.id = $1`, [id]),
-    listProvisionerJobsByOrganization: (organizationId, limit) =>
-      many(db, `${withQueue} WHERE j.organization_id = $1 ORDER BY j.created_at DESC LIMIT $2`, [
-        organizationId,
-        limit,
-      ]),
+    listProvisionerJobsByOrganization: (organizationId, limit, statuses) =>
+      many(
+        db,
+        `${withQueue} WHERE j.organization_id = $1 AND ($3::text[] IS NULL OR j.job_status = ANY($3::text[]))
+         ORDER BY j.created_at DESC LIMIT $2`,
+        [organizationId, limit, statuses?.length ? statuses : null],
+      ),
     heartbeatProvisionerJob: (id, workerId) =>
       one(
         db,

@@ -13,7 +13,7 @@ export const workspaceDataSource: DataSourceDef<CoderMeta> = {
       attributes: {
         id: computed('string', 'Workspace ID.'),
         name: computed('string', 'Workspace name.'),
-        transition: computed('string', '"start" or "stop".'),
+        transition: computed('string', '"start", "stop" or "destroy" (a delete build).'),
         start_count: computed('number', '1 when the workspace is starting, else 0; use it as `count`.'),
         template_id: computed('string', 'Template ID.'),
         template_name: computed('string', 'Template name.'),
@@ -29,7 +29,7 @@ export const workspaceDataSource: DataSourceDef<CoderMeta> = {
 
   read(_config, { env, meta, diags }) {
     const transition = optionalEnv(env, 'CODER_WORKSPACE_TRANSITION', 'start');
-    // The provisioner sets "destroy" for a delete build's plan (coder-behaviour.md §4.2).
+    // Coder's provisioner sends "destroy" for delete builds (coder-behaviour.md §4.2).
     if (transition !== 'start' && transition !== 'stop' && transition !== 'destroy') {
       diags.error(
         'Invalid workspace transition',

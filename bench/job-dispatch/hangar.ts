@@ -1,0 +1,54 @@
+// Hangar: a real `hangar server` process with its 3 built-in daemons plus 2 `hangar provisioner
+// start` processes; jobs are posted over the API by an owner, as the CLI and dashboard do.
+import pg from 'pg';
+import { spawnExternalDaemon, ownerClient } from '../../test/support/provisioner.js';
+import { startTestServer } from '../../test/support/server.js';
+import { collectJobs, processCpuMs, runPhases, type Phase, type PhaseResult } from './stats.js';
+
+export async function runHangar(jobs: number, rate: number): Promise<Record<Phase, PhaseResult>> {
+  await using server = await startTestServer({
+    extraArgs: ['--provisioner-daemons', '3', '--log-level', 'warn'],
+  });
+  const owner = await ownerClient(server.url);
+  const { key } = await owner.provisioners.createKey('default', { name: 'bench' });
+  // Default heartbeat (5 s), as deployed daemons run.
+  const ext = [0, 1].map((i) =>
+    spawnExternalDaemon({
+      url: server.url,
+      key,
+      name: `bench-ext-${i}`,
+      extraArgs: ['--heartbeat-interval', '5s'],
+    }),
+  );
+  const pool = new pg.Pool({ connectionString: server.postgresUrl, max: 2 });
+  try {
+    for (;;) {
+      const daemons = await owner.provisioners.daemons('default');
+      if (daemons.filter((d) => d.status === 'idle').length === 5) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const ids: Record<Phase, string[]> = { paced: [], burst: [] };
+    const post = (phase: Phase) => async () => {
+      const job = await owner.provisioners.postJob('default', { provisioner: 'echo', input: { stages: [] } });
+      ids[phase].push(job.id);
+    };
+    return await runPhases(
+      jobs,
+      rate,
+      post,
+      (phase) =>
+        collectJobs(pool, {
+          table: 'provisioner_jobs',
+          where: 'id = ANY($1::uuid[])',
+          params: [ids[phase]],
+          succeeded: "job_status = 'succeeded'",
+        }),
+      // The server and the external daemons; PostgreSQL and this posting client are not counted.
+      () => processCpuMs(server.pid) + ext.reduce((n, d) => n + processCpuMs(d.child.pid!), 0),
+    );
+  } finally {
+    for (const d of ext) d.child.kill('SIGTERM');
+    await Promise.all(ext.map((d) => d.exited));
+    await pool.end();
+  }
+}

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { nopLogger } from '../sdk/logger.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { WorkspaceAgent } from '../sdk/workspaces.js';
+import { startTestCoderd, type TestCoderd } from '../../test/support/coderd.js';
+import { Agent, expandDirectory } from './agent.js';
+
+let coderd: TestCoderd;
+let ownerId: string;
+
+before(async () => {
+  coderd = await startTestCoderd();
+  ownerId = (await (await coderd.owner()).users.get('me')).id;
+});
+after(() => coderd.close());
+
+/** A workspace whose latest build provisioned one agent; rows written directly (no template flow). */
+async function workspaceWithAgent(): Promise<{ token: string; agentId: string; workspaceId: string }> {
+  const q = (sql: string, params: unknown[]) => coderd.db.pool.query(sql, params);
+  const org = (await q('SELECT id FROM organizations WHERE is_default', [])).rows[0].id as string;
+  const [jobId, importJob, fileId, templateId, versionId, workspaceId, resourceId, agentId] = [
+    randomUUID(),
+    randomUUID(),
+    randomUUID(),
+    randomUUID(),
+    randomUUID(),
+    randomUUID(),
+    randomUUID(),
+    randomUUID(),
+  ];
+  const token = randomUUID();
+  await q(
+    `INSERT INTO files (id, hash, created_by, mimetype, data) VALUES ($1, $2, $3, 'application/x-tar', '')`,
+    [fileId, fileId.replace(/-/g, ''), ownerId],
+  );
+  for (const [id, type] of [
+    [importJob, 'template_version_import'],
+    [jobId, 'workspace_build'],
+  ])
+    await q(
+      `INSERT INTO provisioner_jobs (id, organization_id, initiator_id, provisioner, type, started_at, completed_at)
+       VALUES ($1, $2, $3, 'echo', $4, now(), now())`,
+      [id, org, ownerId, type],
+    );
+  await q(
+    `INSERT INTO template_versions (id, organization_id, name, job_id, created_by) VALUES ($1, $2, 'v1', $3, $4)`,
+    [versionId, org, importJob, ownerId],
+  );
+  await q(
+    `INSERT INTO templates (id, organization_id, name, provisioner, active_version_id, created_by)
+     VALUES ($1, $2, $3, 'echo', $4, $5)`,
+    [templateId, org, `t-${templateId.slice(0, 8)}`, versionId, ownerId],
+  );
+  await q(
+    `INSERT INTO workspaces (id, owner_id, organization_id, template_id, name) VALUES ($1, $2, $3, $4, $5)`,
+    [workspaceId, ownerId, org, templateId, `ws-${workspaceId.slice(0, 8)}`],
+  );
+  await q(
+    `INSERT INTO workspace_builds (id, workspace_id, template_version_id, build_number, transition, initiator_id, job_id)
+     VALUES ($1, $2, $3, 1, 'start', $4, $5)`,
+    [randomUUID(), workspaceId, versionId, ownerId, jobId],
+  );
+  await q(
+    `INSERT INTO workspace_resources (id, job_id, transition, type, name) VALUES ($1, $2, 'start', 't', 'r')`,
+    [resourceId, jobId],
+  );
+  await q(
+    `INSERT INTO workspace_agents (id, resource_id, name, auth_token, directory, environment_variables)
+     VALUES ($1, $2, 'main', $3, '~/src', '{"FOO":"bar"}')`,
+    [agentId, resourceId, token],
+  );
+  return { token, agentId, workspaceId };
+}
+
+async function agentState(agentId: string): Promise<WorkspaceAgent> {
+  const owner = await coderd.owner();
+  return owner.request('GET', `/workspaceagents/${agentId}`);
+}
+
+async function eventually(what: string, fn: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+test('an agent fetches its manifest, reports ready, shows connected, and off/disconnected after close', async () => {
+  const { token, agentId, workspaceId } = await workspaceWithAgent();
+  const agent = new Agent({ url: new URL(coderd.url), token, logger: nopLogger });
+  agent.start();
+  const manifest = await agent.ready();
+  assert.equal(manifest.agent_id, agentId);
+  assert.equal(manifest.workspace_id, workspaceId);
+  assert.deepEqual(manifest.environment_variables, { FOO: 'bar' });
+  await eventually('connected', async () => (await agentState(agentId)).status === 'connected');
+  const connected = await agentState(agentId);
+  assert.equal(connected.lifecycle_state, 'ready');
+  assert.equal(connected.expanded_directory, expandDirectory('~/src'));
+  assert.ok(connected.version);
+  await agent.close();
+  await eventually('disconnected', async () => (await agentState(agentId)).status === 'disconnected');
+  assert.equal((await agentState(agentId)).lifecycle_state, 'off');
+});
+
+test('an agent started before its build is recorded keeps retrying and connects once it is', async () => {
+  const token = randomUUID();
+  const agent = new Agent({ url: new URL(coderd.url), token, logger: nopLogger, maxBackoffMs: 200 });
+  agent.start();
+  await sleep(500);
+  const { agentId } = await workspaceWithAgent();
+  await coderd.db.pool.query('UPDATE workspace_agents SET auth_token = $1 WHERE id = $2', [token, agentId]);
+  assert.equal((await agent.ready()).agent_id, agentId);
+  await agent.close();
+});
+
+test('agent routes refuse missing and unknown tokens with 401', async () => {
+  const cases: Record<string, string>[] = [
+    {},
+    { 'Coder-Session-Token': 'not-a-uuid' },
+    { 'Coder-Session-Token': randomUUID() },
+  ];
+  for (const headers of cases) {
+    const res = await fetch(new URL('/api/v2/workspaceagents/me/manifest', coderd.url), { headers });
+    assert.equal(res.status, 401);
+    assert.match(((await res.json()) as { message: string }).message, /agent token/);
+  }
+});
+
+test('init script and agent bundle are served, and the checksum matches the bytes', async () => {
+  const script = await fetch(new URL('/api/v2/init-script/linux/amd64', coderd.url));
+  assert.equal(script.status, 200);
+  assert.match(await script.text(), new RegExp(`ACCESS_URL='${coderd.url.replace(/\//g, '\\/')}'`));
+  assert.equal((await fetch(new URL('/api/v2/init-script/windows/amd64', coderd.url))).status, 404);
+  const bundle = Buffer.from(await (await fetch(new URL('/bin/hangar-agent.mjs', coderd.url))).arrayBuffer());
+  const sum = await (await fetch(new URL('/bin/hangar-agent.mjs.sha256', coderd.url))).text();
+  assert.equal(sum, `${createHash('sha256').update(bundle).digest('hex')}  hangar-agent.mjs\n`);
+  assert.equal((await fetch(new URL('/bin/..%2Fpackage.json', coderd.url))).status, 404);
+});

@@ -1,0 +1,147 @@
+/**
+ * The workspace agent (Coder's agent/agent.go), first slice: it dials out to coderd (nothing
+ * listens in the workspace), keeps a control connection open so coderd sees it connected, reports
+ * its version and directory, and walks the lifecycle created → starting → ready, and on shutdown
+ * shutting_down → off. A dropped connection or a restarted coderd is retried with backoff and
+ * jitter; a 401 is retried too, because the agent may start before its build has been recorded.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { WebSocket } from 'ws';
+import { AgentClient } from '../sdk/agent-client.js';
+import type { AgentManifest } from '../sdk/agent-api.js';
+import { SessionTokenHeader } from '../sdk/headers.js';
+import type { Logger } from '../sdk/logger.js';
+import { sleep } from '../sdk/sleep.js';
+import { hangarVersion } from '../sdk/version.js';
+
+export interface AgentOptions {
+  url: URL;
+  token: string;
+  logger: Logger;
+  /** Longest wait between reconnect attempts. */
+  maxBackoffMs?: number;
+}
+
+/** `~` and `$HOME` in the template's directory are the agent user's home. */
+export function expandDirectory(dir: string): string {
+  const home = os.homedir();
+  if (!dir) return home;
+  const expanded = dir.replace(/^~(?=$|\/)/, home).replace(/\$HOME|\$\{HOME\}/g, home);
+  return path.resolve(home, expanded);
+}
+
+export class Agent {
+  private readonly client: AgentClient;
+  private readonly stopping = new AbortController();
+  private ws: WebSocket | undefined;
+  private manifest: AgentManifest | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly opts: AgentOptions) {
+    this.client = new AgentClient(opts.url, opts.token);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Resolves once the first manifest has been fetched (tests, and later the services). */
+  async ready(timeoutMs = 30_000): Promise<AgentManifest> {
+    const until = Date.now() + timeoutMs;
+    while (!this.manifest) {
+      if (Date.now() > until) throw new Error('the agent did not start in time');
+      await sleep(50, this.stopping.signal).catch(() => {});
+      if (this.stopping.signal.aborted) throw new Error('the agent is stopping');
+    }
+    return this.manifest;
+  }
+
+  private async run(): Promise<void> {
+    const log = this.opts.logger;
+    let attempt = 0;
+    while (!this.stopping.signal.aborted) {
+      try {
+        if (!this.manifest) await this.initialize();
+        attempt = 0;
+        await this.connect();
+      } catch (err) {
+        if (this.stopping.signal.aborted) break;
+        attempt++;
+        const code = (err as { code?: string }).code;
+        log.warn(
+          { err: (err as Error).message, attempt },
+          code === 'unauthenticated'
+            ? 'coderd does not accept the agent token yet (the build may still be finishing); retrying'
+            : 'cannot reach coderd; retrying',
+        );
+      }
+      if (this.stopping.signal.aborted) break;
+      // Exponential backoff with full jitter, so many agents do not reconnect in lockstep.
+      const cap = Math.min(this.opts.maxBackoffMs ?? 10_000, 250 * 2 ** Math.min(attempt, 10));
+      await sleep(Math.random() * cap, this.stopping.signal).catch(() => {});
+    }
+  }
+
+  private async initialize(): Promise<void> {
+    const manifest = await this.client.manifest();
+    const expanded = expandDirectory(manifest.directory);
+    await this.client.postStartup({ version: hangarVersion, expanded_directory: expanded, subsystems: [] });
+    await this.client.postLifecycle({ state: 'starting', changed_at: new Date().toISOString() });
+    // Startup scripts come with the agent's services; with none to run the agent is ready at once.
+    await this.client.postLifecycle({ state: 'ready', changed_at: new Date().toISOString() });
+    this.manifest = manifest;
+    this.opts.logger.info(
+      { workspace: manifest.workspace_name, agent: manifest.agent_name },
+      'agent started',
+    );
+  }
+
+  /** Holds the control connection open until it drops (resolves) or cannot open (rejects). */
+  private connect(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(this.client.rpcUrl(), {
+        headers: { [SessionTokenHeader]: this.opts.token },
+        perMessageDeflate: false,
+      });
+      this.ws = ws;
+      let opened = false;
+      ws.on('open', () => {
+        opened = true;
+        this.opts.logger.info('connected to coderd');
+      });
+      ws.on('unexpected-response', (_req, res) => {
+        const code = res.statusCode === 401 ? 'unauthenticated' : 'unavailable';
+        reject(Object.assign(new Error(`coderd answered ${res.statusCode}`), { code }));
+        ws.terminate();
+      });
+      ws.on('error', (err) => {
+        if (!opened) reject(err);
+      });
+      ws.on('close', (code) => {
+        this.ws = undefined;
+        if (opened) {
+          this.opts.logger.info({ code }, 'control connection closed');
+          resolve();
+        }
+      });
+    });
+  }
+
+  /** Graceful stop: reports shutting_down then off (best effort), closes the connection. */
+  async close(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    this.stopping.abort();
+    if (this.manifest) {
+      const report = (state: 'shutting_down' | 'off') =>
+        this.client.postLifecycle({ state, changed_at: new Date().toISOString() });
+      await report('shutting_down')
+        .then(() => report('off'))
+        .catch((err: unknown) =>
+          this.opts.logger.warn({ err: (err as Error).message }, 'could not report shutdown'),
+        );
+    }
+    this.ws?.close(1000, 'agent shutting down');
+    await this.loop;
+  }
+}

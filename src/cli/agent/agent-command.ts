@@ -1,0 +1,52 @@
+/**
+ * `hangar agent`: runs the workspace agent. Started by the template's init script with the
+ * agent token in the environment (CODER_* names, so Coder templates work unchanged).
+ */
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { Agent } from '../../agent/agent.js';
+import { InvalidInput } from '../../sdk/errors.js';
+import { createLogger } from '../logger.js';
+
+interface AgentFlags {
+  url?: string;
+  token?: string;
+  tokenFile?: string;
+  logLevel: string;
+}
+
+export function agentCommand(): Command {
+  return new Command('agent')
+    .description('Run the workspace agent (started by a template, not by hand).')
+    .addOption(new Option('--url <url>', 'URL of the Hangar deployment.').env('CODER_AGENT_URL'))
+    .addOption(new Option('--token <token>', 'The agent token.').env('CODER_AGENT_TOKEN'))
+    .addOption(
+      new Option('--token-file <path>', 'Read the agent token from a file.').env('CODER_AGENT_TOKEN_FILE'),
+    )
+    .addOption(
+      new Option('--log-level <level>', 'debug, info, warn or error.')
+        .env('CODER_AGENT_LOG_LEVEL')
+        .default('info'),
+    )
+    .action(async (flags: AgentFlags) => {
+      const token =
+        flags.token ?? (flags.tokenFile ? (await readFile(flags.tokenFile, 'utf8')).trim() : undefined);
+      if (!flags.url)
+        throw new InvalidInput('The deployment URL is required.', {
+          validations: [{ field: 'url', detail: 'Pass --url or set CODER_AGENT_URL.' }],
+        });
+      if (!token)
+        throw new InvalidInput('The agent token is required.', {
+          validations: [{ field: 'token', detail: 'Pass --token, --token-file or set CODER_AGENT_TOKEN.' }],
+        });
+      const logger = createLogger({ level: flags.logLevel, name: 'agent' });
+      const agent = new Agent({ url: new URL(flags.url), token, logger });
+      agent.start();
+      // Terraform stops a local agent with SIGTERM; a terminal with SIGINT. Both shut down cleanly.
+      await new Promise<void>((resolve) => {
+        const stop = () => void agent.close().then(resolve);
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+    });
+}

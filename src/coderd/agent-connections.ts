@@ -1,0 +1,78 @@
+/**
+ * The agents connected to this replica over their control WebSocket. While a socket is open the
+ * agent's last_connected_at is refreshed, so its status reads `connected`; on close it is marked
+ * disconnected. Watchers of the workspace are notified on both. The map is the seam the tunnel
+ * (agent issue) and the cross-replica relay build on.
+ */
+import type { WebSocket } from 'ws';
+import type { Logger } from '../sdk/logger.js';
+import { withActor } from '../database/authz/actor-context.js';
+import { systemActors } from '../database/authz/actors.js';
+import type { WorkspaceAgentWithWorkspaceRow } from '../database/queries/workspace-agents.js';
+import type { Store } from '../database/store.js';
+import { agentInactiveDisconnectMs } from './provisioned-resources.js';
+
+/** How often a connected agent's last_connected_at is refreshed (well under the inactive bound). */
+export const agentHeartbeatMs = agentInactiveDisconnectMs / 3;
+
+export class AgentConnections {
+  private readonly sockets = new Map<string, WebSocket>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+    private readonly onChange: (workspaceId: string) => Promise<void>,
+  ) {}
+
+  get(agentId: string): WebSocket | undefined {
+    return this.sockets.get(agentId);
+  }
+
+  /** Serves one agent's control socket until it closes. */
+  async attach(agent: WorkspaceAgentWithWorkspaceRow, ws: WebSocket): Promise<void> {
+    // A reconnecting agent replaces its old socket; the old one is closed as superseded.
+    this.sockets.get(agent.id)?.close(4000, 'superseded by a new connection');
+    this.sockets.set(agent.id, ws);
+    const firstConnectedAt = agent.first_connected_at ?? new Date();
+    // Liveness is written as the agent system actor: the agent proved its token on upgrade.
+    const mark = (last: Date, disconnected: Date | null) =>
+      withActor(systemActors.agent, () =>
+        this.store.updateWorkspaceAgentConnection({
+          id: agent.id,
+          first_connected_at: firstConnectedAt,
+          last_connected_at: last,
+          disconnected_at: disconnected,
+          replica_id: null,
+        }),
+      );
+    await mark(new Date(), null);
+    await this.onChange(agent.workspace_id);
+    let alive = true;
+    ws.on('pong', () => (alive = true));
+    const timer = setInterval(() => {
+      if (!alive) {
+        ws.terminate();
+        return;
+      }
+      alive = false;
+      ws.ping();
+      mark(new Date(), null).catch((err: unknown) =>
+        this.logger.warn({ err }, 'agent heartbeat write failed'),
+      );
+    }, agentHeartbeatMs);
+    ws.on('close', () => {
+      clearInterval(timer);
+      if (this.sockets.get(agent.id) !== ws) return;
+      this.sockets.delete(agent.id);
+      const now = new Date();
+      mark(now, now)
+        .then(() => this.onChange(agent.workspace_id))
+        .catch((err: unknown) => this.logger.warn({ err }, 'marking an agent disconnected failed'));
+    });
+  }
+
+  /** Server shutdown: agents see the close and reconnect (to another replica, if any). */
+  closeAll(): void {
+    for (const ws of this.sockets.values()) ws.close(1001, 'server shutting down');
+  }
+}

@@ -1,0 +1,98 @@
+/** SQL for workspace agents as they run: lookup by token, connection, lifecycle and start-up reports. */
+import { many, one, type Queryable } from '../db.js';
+import type { WorkspaceAgentMetadataRow, WorkspaceAgentRow } from '../models.js';
+import type { WorkspaceAgentLifecycle } from '../../sdk/workspaces.js';
+
+/** An agent with the workspace and build it belongs to. */
+export interface WorkspaceAgentWithWorkspaceRow extends WorkspaceAgentRow {
+  job_id: string;
+  build_id: string;
+  workspace_id: string;
+  workspace_name: string;
+  organization_id: string;
+  owner_id: string;
+  owner_name: string;
+}
+
+export interface UpdateAgentConnectionParams {
+  id: string;
+  first_connected_at: Date | null;
+  last_connected_at: Date | null;
+  disconnected_at: Date | null;
+  replica_id: string | null;
+}
+
+export interface WorkspaceAgentQueries {
+  /** Only an agent of its workspace's latest build authenticates; older agents are refused. */
+  getWorkspaceAgentByAuthToken(token: string): Promise<WorkspaceAgentWithWorkspaceRow | undefined>;
+  getWorkspaceAgentById(id: string): Promise<WorkspaceAgentWithWorkspaceRow | undefined>;
+  updateWorkspaceAgentConnection(p: UpdateAgentConnectionParams): Promise<void>;
+  updateWorkspaceAgentLifecycle(
+    id: string,
+    state: WorkspaceAgentLifecycle,
+    startedAt: Date | null,
+    readyAt: Date | null,
+  ): Promise<void>;
+  updateWorkspaceAgentStartup(
+    id: string,
+    version: string,
+    expandedDirectory: string,
+    subsystems: string[],
+  ): Promise<void>;
+  listWorkspaceAgentMetadataByAgentId(agentId: string): Promise<WorkspaceAgentMetadataRow[]>;
+}
+
+const withWorkspace = `
+  SELECT a.*, r.job_id, b.id AS build_id, w.id AS workspace_id, w.name AS workspace_name,
+         w.organization_id, w.owner_id, u.username AS owner_name
+    FROM workspace_agents a
+    JOIN workspace_resources r ON r.id = a.resource_id
+    JOIN workspace_builds b ON b.job_id = r.job_id
+    JOIN workspaces w ON w.id = b.workspace_id
+    JOIN users u ON u.id = w.owner_id`;
+
+export function workspaceAgentQueries(db: Queryable): WorkspaceAgentQueries {
+  return {
+    getWorkspaceAgentByAuthToken(token) {
+      return one(
+        db,
+        `${withWorkspace}
+          WHERE a.auth_token = $1 AND NOT w.deleted
+            AND b.build_number = (SELECT max(build_number) FROM workspace_builds WHERE workspace_id = w.id)
+          LIMIT 1`,
+        [token],
+      );
+    },
+    getWorkspaceAgentById(id) {
+      return one(db, `${withWorkspace} WHERE a.id = $1`, [id]);
+    },
+    async updateWorkspaceAgentConnection(p) {
+      await db.query(
+        `UPDATE workspace_agents SET first_connected_at = $2, last_connected_at = $3, disconnected_at = $4,
+                last_connected_replica_id = $5, updated_at = now() WHERE id = $1`,
+        [p.id, p.first_connected_at, p.last_connected_at, p.disconnected_at, p.replica_id],
+      );
+    },
+    async updateWorkspaceAgentLifecycle(id, state, startedAt, readyAt) {
+      await db.query(
+        `UPDATE workspace_agents SET lifecycle_state = $2, started_at = $3, ready_at = $4, updated_at = now()
+          WHERE id = $1`,
+        [id, state, startedAt, readyAt],
+      );
+    },
+    async updateWorkspaceAgentStartup(id, version, expandedDirectory, subsystems) {
+      await db.query(
+        `UPDATE workspace_agents SET version = $2, expanded_directory = $3, subsystems = $4, updated_at = now()
+          WHERE id = $1`,
+        [id, version, expandedDirectory, subsystems],
+      );
+    },
+    listWorkspaceAgentMetadataByAgentId(agentId) {
+      return many(
+        db,
+        'SELECT * FROM workspace_agent_metadata WHERE workspace_agent_id = $1 ORDER BY display_order, key',
+        [agentId],
+      );
+    },
+  };
+}

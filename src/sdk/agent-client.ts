@@ -1,0 +1,22 @@
+/** The agent's API client: its token goes where a session token would (Coder's agentsdk.Client). */
+import { Client } from './client.js';
+import type { AgentManifest, PostLifecycleRequest, PostStartupRequest } from './agent-api.js';
+
+export class AgentClient extends Client {
+  manifest(): Promise<AgentManifest> {
+    return this.request('GET', '/workspaceagents/me/manifest');
+  }
+
+  postLifecycle(req: PostLifecycleRequest): Promise<void> {
+    return this.request('POST', '/workspaceagents/me/report-lifecycle', req);
+  }
+
+  postStartup(req: PostStartupRequest): Promise<void> {
+    return this.request('POST', '/workspaceagents/me/startup', req);
+  }
+
+  /** The control connection: open while the agent runs; coderd marks the agent connected. */
+  rpcUrl(): URL {
+    return this.websocketUrl('/workspaceagents/me/rpc');
+  }
+}
