@@ -18,7 +18,7 @@ function upload(token: string, body: Uint8Array, contentType = 'application/x-ta
   return fetch(new URL('/api/v2/files', t.url), {
     method: 'POST',
     headers: { 'Coder-Session-Token': token, 'Content-Type': contentType },
-    body,
+    body: body as RequestInit['body'],
   });
 }
 
