@@ -136,3 +136,18 @@ test('CODER_* and HANGAR_* of the daemon never reach terraform; the build’s va
     await rm(scratch, { recursive: true, force: true });
   }
 });
+
+test('a build whose result is invalid after apply still returns the applied state', async () => {
+  await using tf = await testTerraformProvisioner();
+  const job = await terraformJob(fixture('duplicate-agents'), buildPayload());
+  const err = await tf.provisioner.provision(job, recordingContext().ctx).then(
+    () => assert.fail('the build should fail'),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof ProvisionFailure);
+  assert.equal(err.message, 'duplicate agent name: main');
+  const state = JSON.parse(Buffer.from(err.state ?? '', 'base64').toString('utf8')) as {
+    resources: { type: string; instances: unknown[] }[];
+  };
+  assert.equal(state.resources.find((r) => r.type === 'coder_agent')?.instances.length, 2);
+});

@@ -307,18 +307,21 @@ class JobRun {
           destroy: transition === 'destroy',
           variables: payload.variable_values,
         });
-        try {
-          await this.session.apply(planFile, env);
-        } catch (err) {
-          const state = await this.session.partialState();
-          if (err instanceof ProvisionFailure) throw new ProvisionFailure(err.message, err.errorCode, state);
-          throw err;
-        }
+        await this.session.apply(planFile, env);
         const { state, resources } = await this.session.readState(env);
         return {
           state,
           resources: graph ? convertResources({ resources, graph: await graph }) : [],
         };
+      } catch (err) {
+        // Whatever the failure (plan, apply, an invalid agent found after apply), the state on
+        // disk goes back with it so the next build starts from what really exists.
+        if (!(err instanceof ProvisionFailure)) throw err;
+        throw new ProvisionFailure(
+          err.message,
+          err.errorCode,
+          err.state ?? (await this.session.partialState()),
+        );
       } finally {
         await graph?.catch(() => {});
       }
