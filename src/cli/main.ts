@@ -1,8 +1,13 @@
 /** Entry point of the `hangar` command. The only place that calls process.exit (house style 27). */
-import { buildRootCommand } from './root.js';
+import { hangarVersion } from '../sdk/version.js';
+import { buildRootCommand, isVersionRequest } from './root.js';
 import { exitCodeFor, printError } from './errors.js';
 
 async function main(): Promise<number> {
+  if (isVersionRequest(process.argv.slice(2))) {
+    process.stdout.write(`${hangarVersion}\n`);
+    return 0;
+  }
   try {
     await buildRootCommand().parseAsync(process.argv);
     return 0;

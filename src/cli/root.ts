@@ -1,6 +1,5 @@
 /** The command tree of `hangar`, with the global options every command shares. */
 import { Command, Option } from 'commander';
-import { hangarVersion } from '../sdk/version.js';
 import { expCommand } from './commands/exp/example-error.js';
 import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
@@ -22,10 +21,18 @@ import { stateCommand } from './commands/workspaces/state.js';
 import { stopCommand } from './commands/workspaces/stop.js';
 import { updateCommand } from './commands/workspaces/update.js';
 
+/**
+ * `hangar --version` alone prints the version. It is not a commander option: commander parses
+ * program options after subcommands too, and `templates pull --version <name>` needs its own.
+ */
+export function isVersionRequest(args: string[]): boolean {
+  return args.length === 1 && args[0] === '--version';
+}
+
 export function buildRootCommand(): Command {
   const program = new Command('hangar')
     .description('Hangar: self-hosted cloud development environments.')
-    .version(hangarVersion, '--version', 'Print the version.')
+    .addHelpText('after', '\nhangar --version prints the version.')
     .addOption(new Option('--url <url>', 'URL of the Hangar deployment.').env('HANGAR_URL'))
     .addOption(
       new Option('--token <token>', 'Session token to authenticate with.').env('HANGAR_SESSION_TOKEN'),

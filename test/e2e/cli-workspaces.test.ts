@@ -183,7 +183,7 @@ describe('cli workspaces', () => {
     assert.match(await s.ok('update', 'dev'), /already on the active version/);
     const dir = await echoTemplateDir(template([echoParameter('tier', { required: true, order: 3 })]));
     await s.ok('templates', 'push', 'box', '-d', dir, '--provisioner', 'echo', '-y', '--name', 'v2');
-    assert.match(await s.ok('list'), /\nowner\/dev +box +running +\S+ +yes\n$/);
+    assert.match(await s.ok('list'), /\nowner\/dev +box +running +.+? +yes\n$/);
 
     const missing = await s.cli('update', 'dev');
     assert.equal(missing.code, 2);
@@ -200,7 +200,7 @@ describe('cli workspaces', () => {
     const state = await s.ok('state', 'pull', 'dev');
     assert.match(state, /^echo:start:\d+$/);
     const first = await s.ok('state', 'pull', 'dev', '--build', '1');
-    assert.equal(first, 'echo:start:0');
+    assert.equal(first, 'echo:start:1');
     const dir = await mkdtemp(path.join(tmpdir(), 'hangar-state-'));
     const file = path.join(dir, 'state');
     await s.ok('state', 'pull', 'dev', file);

@@ -77,9 +77,10 @@ export function echoParameter(name: string, fields: Record<string, unknown> = {}
     validation_error: '',
     validation_regex: '',
     validation_monotonic: '',
-    required: false,
     ephemeral: false,
     order: 0,
     ...fields,
+    // As the provider derives it: a parameter without a default must be given.
+    required: (fields.required as boolean | undefined) ?? !fields.default_value,
   };
 }
