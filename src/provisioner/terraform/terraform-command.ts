@@ -46,7 +46,10 @@ function lines(onLine: ((line: string) => void) | undefined, keep: (chunk: strin
 
 export function runTerraform(opts: CommandOptions): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
+    // Its own process group, so a forced cancel also ends what it started (a local-exec's
+    // processes) and a Ctrl-C at the daemon's terminal reaches it only through the daemon.
     const child = spawn(opts.binary, opts.args, {
+      detached: true,
       cwd: opts.cwd,
       env: opts.env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,7 +72,11 @@ export function runTerraform(opts: CommandOptions): Promise<CommandResult> {
     };
     const kill = () => {
       interrupted = true;
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
     };
     if (opts.killed.aborted) kill();
     else if (opts.canceled.aborted) interrupt();

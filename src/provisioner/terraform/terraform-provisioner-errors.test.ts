@@ -71,7 +71,8 @@ test('duplicate agent names and bad or duplicate app slugs are refused', async (
   assert.equal(dupSlug.err.message, 'duplicate app slug, they must be unique per template: "web"');
 });
 
-test('canceling a long apply interrupts terraform and returns the partial state', async () => {
+/** Starts the slow-apply build and waits until its local-exec runs; `stop` cancels or kills it. */
+async function interruptedApply(stop: (rec: ReturnType<typeof recordingContext>) => void) {
   await using tf = await testTerraformProvisioner();
   const scratch = await mkdtemp(join(tmpdir(), 'hangar-tf-cancel-'));
   try {
@@ -85,7 +86,7 @@ test('canceling a long apply interrupts terraform and returns the partial state'
     const deadline = Date.now() + 30_000;
     while (!existsSync(pidFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const t0 = Date.now();
-    rec.cancel();
+    stop(rec);
     const err = await running.then(
       () => assert.fail('the build should fail'),
       (e: unknown) => e,
@@ -93,18 +94,38 @@ test('canceling a long apply interrupts terraform and returns the partial state'
     assert.ok(Date.now() - t0 < 20_000, 'terraform stopped well before the sleep ended');
     assert.ok(err instanceof ProvisionFailure);
     assert.match(err.message, /terraform apply was canceled/);
-    const state = JSON.parse(Buffer.from(err.state ?? '', 'base64').toString('utf8')) as {
-      resources: { name: string; instances: { status?: string }[] }[];
-    };
-    const byName = new Map(state.resources.map((r) => [r.name, r.instances[0]?.status ?? 'ok']));
-    assert.equal(byName.get('quick'), 'ok', 'the partial state holds what was created');
-    // Interrupted while its provisioner ran: recorded as tainted, so the next build replaces it.
-    assert.equal(byName.get('slow'), 'tainted');
     const pid = Number((await readFile(pidFile, 'utf8')).trim());
-    assert.throws(() => process.kill(pid, 0), 'the local-exec sleep is gone');
+    // A moment may pass before the local-exec's process is gone (and reaped).
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const until = Date.now() + 10_000; alive() && Date.now() < until;)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.equal(alive(), false, 'the local-exec sleep is gone');
+    return err;
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+test('canceling a long apply interrupts terraform and returns the partial state', async () => {
+  const err = await interruptedApply((rec) => rec.cancel());
+  const state = JSON.parse(Buffer.from(err.state ?? '', 'base64').toString('utf8')) as {
+    resources: { name: string; instances: { status?: string }[] }[];
+  };
+  const byName = new Map(state.resources.map((r) => [r.name, r.instances[0]?.status ?? 'ok']));
+  assert.equal(byName.get('quick'), 'ok', 'the partial state holds what was created');
+  // Interrupted while its provisioner ran: recorded as tainted, so the next build replaces it.
+  assert.equal(byName.get('slow'), 'tainted');
+});
+
+test('a forced cancel kills terraform and everything it started', async () => {
+  await interruptedApply((rec) => rec.kill());
 });
 
 test('CODER_* and HANGAR_* of the daemon never reach terraform; the build’s variables do', async () => {
