@@ -24,6 +24,8 @@ export interface DeploymentValues {
   wildcardAccessUrl: string;
   postgresUrl: string;
   cacheDir: string;
+  terraformPath: string;
+  terraformReleasesUrl: string;
   provisionerDaemons: number;
   provisionerDaemonPsk: string;
   /** Milliseconds: a running job with no update for this long is failed. */
@@ -87,6 +89,26 @@ export const serverOptions: DeploymentOption[] = [
     default: '',
     group: 'Config',
     description: 'Cache directory for provisioner work and Terraform plugins. Defaults to ~/.cache/hangar.',
+  },
+  {
+    key: 'terraformPath',
+    flag: 'terraform-path',
+    env: 'HANGAR_TERRAFORM_PATH',
+    type: 'string',
+    default: '',
+    group: 'Provisioning',
+    description:
+      'Terraform binary for the provisioners (1.1.0 to 1.11.x). Empty: terraform on PATH if its version fits, else 1.11.4 is installed into <cache-dir>/tf.',
+  },
+  {
+    key: 'terraformReleasesUrl',
+    flag: 'terraform-releases-url',
+    env: 'HANGAR_TERRAFORM_RELEASES_URL',
+    type: 'string',
+    default: 'https://releases.hashicorp.com',
+    group: 'Provisioning',
+    description:
+      "Where Terraform is downloaded from when it must be installed (HashiCorp's releases site or a mirror of it).",
   },
   {
     key: 'provisionerDaemons',

@@ -12,6 +12,10 @@ export interface ProvisionerContext {
   /** Work files and plugin caches (`--cache-dir`). */
   cacheDir: string;
   logger: Logger;
+  /** `--terraform-path`; empty: terraform on PATH, else the pinned version is installed. */
+  terraformPath?: string;
+  /** `--terraform-releases-url`, for that install. */
+  terraformReleasesUrl?: string;
 }
 
 type ProvisionerFactory = (ctx: ProvisionerContext) => Promise<Provisioner>;

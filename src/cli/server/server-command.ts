@@ -58,6 +58,8 @@ export function serverCommand(): Command {
       startBuiltinDaemons: builtinDaemonStarter({
         provisioners: await loadProvisioners(availableProvisionerTypes, {
           cacheDir: values.cacheDir,
+          terraformPath: values.terraformPath,
+          terraformReleasesUrl: values.terraformReleasesUrl,
           logger: daemonLogger,
         }),
         logger: daemonLogger,

@@ -1,0 +1,3 @@
+resource "terraform_data" "x" {
+  input = file("${path.module}/does-not-exist.txt")
+}

@@ -1,0 +1,2 @@
+resource "terraform_data" "broken" {
+  input = "missing brace"

@@ -1,0 +1,7 @@
+variable "init" {
+  type = string
+}
+
+resource "terraform_data" "machine" {
+  input = var.init
+}
