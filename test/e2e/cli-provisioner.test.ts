@@ -104,13 +104,13 @@ describe('cli provisioner', () => {
     assert.ok(!pending.some((j) => j.id === job.id));
   });
 
-  it('bad flags: unknown status, a provisioner this build lacks, --tag with --key', async () => {
+  it('bad flags: unknown status, an unknown provisioner type, --tag with --key', async () => {
     const status = await cli('provisioner', 'jobs', 'list', '--status', 'exploded');
     assert.equal(status.code, 2);
     assertGolden('hangar_provisioner_jobs_list_--status_exploded', status.stderr);
-    const types = await cli('provisioner', 'start', '--psk', psk, '--provisioner-types', 'terraform');
+    const types = await cli('provisioner', 'start', '--psk', psk, '--provisioner-types', 'pulumi');
     assert.equal(types.code, 2);
-    assert.match(types.stderr, /"terraform" provisioner is not available in this build/);
+    assert.match(types.stderr, /"pulumi" provisioner is not available in this build/);
     const both = await cli('provisioner', 'start', '--key', 'x', '--tag', 'a=b');
     assert.equal(both.code, 2);
     assert.match(both.stderr, /--tag cannot be used with --key/);

@@ -122,7 +122,7 @@ describe('the local template on real Terraform', { timeout: 600_000 }, () => {
   });
 
   it('start brings the agent back on the same home; update and restart keep it', async () => {
-    assert.match(await s.ok('start', 'dev', '-y'), /Workspace "dev" is running/);
+    assert.match(await s.ok('start', 'dev'), /Workspace "dev" is running/);
     await readyAgent('dev');
     const home = await homeOf('dev');
     assert.equal(await readFile(path.join(home, 'notes.txt'), 'utf8'), 'kept across stop\n');
@@ -139,7 +139,7 @@ describe('the local template on real Terraform', { timeout: 600_000 }, () => {
       '-y',
     );
     assert.equal((await workspace('dev')).outdated, true);
-    assert.match(await s.ok('update', 'dev', '-y'), /is running/);
+    assert.match(await s.ok('update', 'dev'), /is running/);
     assert.equal((await workspace('dev')).outdated, false);
     await readyAgent('dev');
 

@@ -22,15 +22,26 @@ type ProvisionerFactory = (ctx: ProvisionerContext) => Promise<Provisioner>;
 
 export const provisionerRegistry: Partial<Record<ProvisionerType, ProvisionerFactory>> = {
   echo: async () => new (await import('../../provisioner/echo/echo-provisioner.js')).EchoProvisioner(),
-  // terraform: async (ctx) => new (await import('../../provisioner/terraform/…')).TerraformProvisioner(ctx),
+  // The provisioner may import only src/sdk (ADR 0001); the in-process coder provider is injected here.
+  terraform: async (ctx) => {
+    const [{ terraformProvisioner }, { startProviderServer }] = await Promise.all([
+      import('../../provisioner/terraform/index.js'),
+      import('../../tfprovider/provider-server.js'),
+    ]);
+    return terraformProvisioner({
+      cacheDir: ctx.cacheDir,
+      terraformPath: ctx.terraformPath || undefined,
+      releasesUrl: ctx.terraformReleasesUrl || undefined,
+      provider: { start: (env) => startProviderServer({ env }) },
+      logger: ctx.logger,
+    });
+  },
 };
 
 export const availableProvisionerTypes = Object.keys(provisionerRegistry) as ProvisionerType[];
 
-/** Coder's default is terraform; until this build has it, daemons offer what it has. */
-export const defaultProvisionerTypes: ProvisionerType[] = provisionerRegistry.terraform
-  ? ['terraform']
-  : availableProvisionerTypes;
+/** Coder's default. */
+export const defaultProvisionerTypes: ProvisionerType[] = ['terraform'];
 
 /** Loads the provisioners for `types`, or explains which of them this build lacks. */
 export async function loadProvisioners(

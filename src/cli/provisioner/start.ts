@@ -85,7 +85,8 @@ export function provisionerStartCommand(): Command {
           `Provisioner types to serve (comma-separated; available: ${availableProvisionerTypes.join(', ')}).`,
         )
           .env('HANGAR_PROVISIONER_TYPES')
-          .argParser(collectCommaList)
+          // commander hands the default in as `previous`: a given list replaces it, not extends it.
+          .argParser((v, prev: string[]) => collectCommaList(v, prev === defaultProvisionerTypes ? [] : prev))
           .default(defaultProvisionerTypes, defaultProvisionerTypes.join(',')),
       )
       .addOption(
