@@ -11,14 +11,24 @@ import type { MuxStream } from './index.js';
 
 const MiB = 1024 * 1024;
 
+/** A TCP target; close() also destroys its connections (half-open ones would outlive the test). */
 async function listen(onConn: (s: net.Socket) => void): Promise<{ port: number; close(): void }> {
+  const conns = new Set<net.Socket>();
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (s) => {
+    conns.add(s);
+    s.on('close', () => conns.delete(s));
     s.on('error', () => {});
     onConn(s);
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { port: (server.address() as AddressInfo).port, close: () => server.close() };
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => {
+      server.close();
+      for (const s of conns) s.destroy();
+    },
+  };
 }
 
 function hashUntilEnd(s: Duplex): Promise<{ hash: string; bytes: number }> {

@@ -13,14 +13,23 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** A target that reads to EOF, then replies with the SHA-256 of what it got followed by `reply`. */
 async function halfCloseTarget(reply: Buffer): Promise<{ port: number; close(): void }> {
+  const conns = new Set<net.Socket>();
   const server = net.createServer({ allowHalfOpen: true }, (s) => {
+    conns.add(s);
+    s.on('close', () => conns.delete(s));
     const h = createHash('sha256');
     s.on('data', (c: Buffer) => h.update(c));
     s.on('end', () => s.end(Buffer.concat([h.digest(), reply])));
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { port: (server.address() as AddressInfo).port, close: () => server.close() };
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => {
+      server.close();
+      for (const s of conns) s.destroy();
+    },
+  };
 }
 
 function readAll(s: Duplex): Promise<Buffer> {
