@@ -142,3 +142,40 @@ test('init script and agent bundle are served, and the checksum matches the byte
   assert.equal(sum, `${createHash('sha256').update(bundle).digest('hex')}  hangar-agent.mjs\n`);
   assert.equal((await fetch(new URL('/bin/..%2Fpackage.json', coderd.url))).status, 404);
 });
+
+test('a newer build that keeps the agent process takes it over: the agent reconnects as the new row', async () => {
+  const { token, agentId, workspaceId } = await workspaceWithAgent();
+  const agent = new Agent({ url: new URL(coderd.url), token, logger: nopLogger, maxBackoffMs: 200 });
+  agent.start();
+  await agent.ready();
+  await eventually('connected', async () => (await agentState(agentId)).status === 'connected');
+  // Build 2 of the same workspace, whose agent keeps the token (Terraform did not replace it).
+  const q = (sql: string, params: unknown[]) => coderd.db.pool.query(sql, params);
+  const prev = (await q('SELECT * FROM workspace_builds WHERE workspace_id = $1', [workspaceId])).rows[0];
+  const [jobId, resourceId, newAgentId] = [randomUUID(), randomUUID(), randomUUID()];
+  await q(
+    `INSERT INTO provisioner_jobs (id, organization_id, initiator_id, provisioner, type, started_at, completed_at)
+     SELECT $1, organization_id, initiator_id, 'echo', 'workspace_build', now(), now() FROM provisioner_jobs WHERE id = $2`,
+    [jobId, prev.job_id],
+  );
+  await q(
+    `INSERT INTO workspace_builds (id, workspace_id, template_version_id, build_number, transition, initiator_id, job_id)
+     VALUES ($1, $2, $3, 2, 'start', $4, $5)`,
+    [randomUUID(), workspaceId, prev.template_version_id, prev.initiator_id, jobId],
+  );
+  await q(
+    `INSERT INTO workspace_resources (id, job_id, transition, type, name) VALUES ($1, $2, 'start', 't', 'r')`,
+    [resourceId, jobId],
+  );
+  await q(
+    `INSERT INTO workspace_agents (id, resource_id, name, auth_token_hash)
+     VALUES ($1, $2, 'main', sha256(convert_to($3, 'UTF8')))`,
+    [newAgentId, resourceId, token],
+  );
+  await coderd.server.coderd.pubsub.publish(`workspace:${workspaceId}`, '{}');
+  await eventually('the new row connected and ready', async () => {
+    const a = await agentState(newAgentId);
+    return a.status === 'connected' && a.lifecycle_state === 'ready';
+  });
+  await agent.close();
+});

@@ -62,7 +62,7 @@ export class Agent {
     let attempt = 0;
     while (!this.stopping.signal.aborted) {
       try {
-        if (!this.manifest) await this.initialize();
+        await this.initialize();
         attempt = 0;
         await this.connect();
       } catch (err) {

@@ -1,16 +1,23 @@
 /**
  * The agents connected to this replica over their control WebSocket. While a socket is open the
  * agent's last_connected_at is refreshed, so its status reads `connected`; on close it is marked
- * disconnected. Watchers of the workspace are notified on both. The map is the seam the tunnel
- * (agent issue) and the cross-replica relay build on.
+ * disconnected. Watchers of the workspace are notified on both. When a newer build of the
+ * workspace takes over the agent (an update or restart that kept the agent process, and so its
+ * token), the socket is closed so the agent reconnects as the new build's agent. The map is the
+ * seam the tunnel (agent issue) and the cross-replica relay build on.
  */
 import type { WebSocket } from 'ws';
 import type { Logger } from '../sdk/logger.js';
 import { withActor } from '../database/authz/actor-context.js';
 import { systemActors } from '../database/authz/actors.js';
 import type { WorkspaceAgentWithWorkspaceRow } from '../database/queries/workspace-agents.js';
+import type { Pubsub } from '../database/postgres/pubsub.js';
 import type { Store } from '../database/store.js';
 import { agentInactiveDisconnectMs } from './provisioned-resources.js';
+import { workspaceEventChannel } from './workspace-events.js';
+
+/** Close code telling an agent that a newer build replaced it; it reconnects at once. */
+export const agentSupersededCloseCode = 4001;
 
 /** How often a connected agent's last_connected_at is refreshed (well under the inactive bound). */
 export const agentHeartbeatMs = agentInactiveDisconnectMs / 3;
@@ -20,6 +27,7 @@ export class AgentConnections {
 
   constructor(
     private readonly store: Store,
+    private readonly pubsub: Pubsub,
     private readonly logger: Logger,
     private readonly onChange: (workspaceId: string) => Promise<void>,
   ) {}
@@ -47,6 +55,19 @@ export class AgentConnections {
       );
     await mark(new Date(), null);
     await this.onChange(agent.workspace_id);
+    // Is this still the agent of the latest build? Checked on every workspace event and heartbeat.
+    const checkCurrent = () =>
+      withActor(systemActors.agent, () => this.store.getWorkspaceAgentByAuthTokenHash(agent.auth_token_hash))
+        .then((current) => {
+          if (current?.id !== agent.id)
+            ws.close(agentSupersededCloseCode, 'a newer build replaced this agent');
+        })
+        .catch((err: unknown) =>
+          this.logger.warn({ err }, 'checking an agent against the latest build failed'),
+        );
+    const unsubscribe = await this.pubsub.subscribe(workspaceEventChannel(agent.workspace_id), () => {
+      void checkCurrent();
+    });
     let alive = true;
     ws.on('pong', () => (alive = true));
     const timer = setInterval(() => {
@@ -59,9 +80,11 @@ export class AgentConnections {
       mark(new Date(), null).catch((err: unknown) =>
         this.logger.warn({ err }, 'agent heartbeat write failed'),
       );
+      void checkCurrent();
     }, agentHeartbeatMs);
     ws.on('close', () => {
       clearInterval(timer);
+      void unsubscribe().catch(() => {});
       if (this.sockets.get(agent.id) !== ws) return;
       this.sockets.delete(agent.id);
       const now = new Date();

@@ -101,6 +101,7 @@ export class Coderd {
     this.templateVersions = new TemplateVersionsService(this.store, this.provisionerd);
     this.agentConnections = new AgentConnections(
       this.store,
+      this.pubsub,
       this.logger.child({ component: 'agents' }),
       (id) => publishWorkspaceEvent(this.pubsub, this.logger, id),
     );

@@ -139,20 +139,24 @@ async function echoServer(): Promise<net.Server> {
   return s;
 }
 
+/**
+ * Retries until the forward is in place: the listener may not exist yet, and with -R a connection
+ * that arrives before the client has recorded the forward is refused by the client (closed empty).
+ */
 async function roundTrip(p: number, text: string): Promise<string> {
   for (let i = 0; ; i++) {
-    try {
-      return await new Promise<string>((resolve, reject) => {
-        const c = net.connect(p, '127.0.0.1', () => c.end(text));
-        let got = '';
-        c.on('data', (d) => (got += d));
-        c.on('end', () => resolve(got));
-        c.on('error', reject);
-      });
-    } catch (err) {
+    const got = await new Promise<string>((resolve, reject) => {
+      const c = net.connect(p, '127.0.0.1', () => c.end(text));
+      let data = '';
+      c.on('data', (d) => (data += d));
+      c.on('end', () => resolve(data));
+      c.on('error', reject);
+    }).catch((err: unknown) => {
       if (i > 50) throw err;
-      await sleep(100);
-    }
+      return '';
+    });
+    if (got !== '' || i > 50) return got;
+    await sleep(100);
   }
 }
 
