@@ -5,7 +5,7 @@
 // Needs a PostgreSQL: HANGAR_TEST_POSTGRES_URL (as the tests use).
 // Run: npm run build && node dist/bench/workspace-build/run.js [rounds]
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,18 +28,28 @@ const median = (xs: number[]) => {
 };
 const ms = (n: number) => `${Math.round(n)} ms`;
 const workspacesDir = await mkdtemp(join(tmpdir(), 'hangar-bench-ws-'));
+// Workspace users (the template runs each as its own user when root) must reach their homes.
+await chmod(workspacesDir, 0o711);
 
 await using server = await startTestServer({ extraArgs: ['--provisioner-daemons', '1'] });
 const client = new HangarClient(server.url);
 const owner = { email: 'bench@example.com', username: 'bench', password: 'Bench-Passw0rd!x' };
 await client.users.createFirstUser(owner);
-client.sessionToken = (await client.users.login(owner)).session_token;
+client.sessionToken = (
+  await client.users.login({ email: owner.email, password: owner.password })
+).session_token;
 
 async function waitJob(get: () => Promise<WorkspaceBuild>): Promise<WorkspaceBuild> {
   for (;;) {
     const b = await get();
     if (b.job.completed_at) {
-      if (b.job.status !== 'succeeded') throw new Error(`build ${b.job.status}: ${b.job.error ?? ''}`);
+      if (b.job.status !== 'succeeded') {
+        const logs = await client.workspaces.buildLogs(b.id);
+        const tail = logs.filter((l) => l.log_level === 'error' || l.log_level === 'warn').slice(-10);
+        throw new Error(
+          `build ${b.job.status}: ${b.job.error ?? ''}\n${tail.map((l) => l.output).join('\n')}`,
+        );
+      }
       return b;
     }
     await sleep(5);
@@ -64,7 +74,7 @@ async function hangarBuild(i: number) {
   const t0 = performance.now();
   const ws = await client.workspaces.create('me', {
     template_id: template.id,
-    name: `bench-${i}`,
+    name: i < 0 ? 'bench-warm' : `bench-${i}`,
     rich_parameter_values: [{ name: 'shell', value: 'sh' }],
   });
   const b = await waitJob(() => client.workspaces.build(ws.latest_build.id));

@@ -22,7 +22,7 @@ import type {
 } from '../database/models.js';
 import type { TemplateVersionWithImportRow } from '../database/queries/workspace-builds.js';
 import type { ProvisionerdService } from './provisionerdserver/provisionerd-service.js';
-import { toTemplateVersionParameter } from './parameter-convert.js';
+import { toTemplateVersionParameter } from './templates-convert.js';
 import { jobIsActive } from './workspace-status.js';
 import { publishWorkspaceEvent } from './workspace-events.js';
 

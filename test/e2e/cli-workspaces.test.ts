@@ -106,8 +106,8 @@ describe('cli workspaces', () => {
       '-y',
     );
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /region: must be one of eu, us\./);
-    assert.match(bad.stderr, /size: must be at most 100\./);
+    assert.match(bad.stderr, /region: "mars" is not one of the options: eu, us\./);
+    assert.match(bad.stderr, /size: Must be at most 100\./);
 
     const unknown = await s.cli('create', 'dev', '-t', 'box', '--parameter', 'colour=red', '-y');
     assert.equal(unknown.code, 2);

@@ -3,7 +3,7 @@
 // a cancel in the middle of an apply.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -73,6 +73,8 @@ describe('the local template on real Terraform', { timeout: 600_000 }, () => {
       await client.users.login({ email: cliOwner.email, password: cliOwner.password })
     ).session_token;
     workspacesDir = await mkdtemp(path.join(tmpdir(), 'hangar-local-ws-'));
+    // As root each workspace runs as its own user, who must be able to reach its home.
+    await chmod(workspacesDir, 0o711);
     templateDir = path.join(await mkdtemp(path.join(tmpdir(), 'hangar-local-tpl-')), 'local');
     await s.ok('templates', 'init', '--id', 'local', templateDir);
   });

@@ -15,6 +15,11 @@ if [ "$WS_AS_ROOT" = 1 ]; then
   fi
   mkdir -p "$WS_HOME"
   chown "$WS_USER:" "$WS_HOME"
+  # The workspace user must be able to reach its home: every directory above it needs o+x.
+  if ! runuser -u "$WS_USER" -- test -x "$WS_HOME"; then
+    echo "User $WS_USER cannot reach $WS_HOME: give the directories above it the x permission for others (chmod o+x)." >&2
+    exit 1
+  fi
 else
   mkdir -p "$WS_HOME"
 fi

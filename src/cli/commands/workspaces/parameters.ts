@@ -3,6 +3,7 @@
  * --rich-parameter-file, checked here so mistakes show before a build starts (the server checks
  * again), prompted for on a terminal, and listed all at once when stdin is not a terminal.
  */
+import { parameterValueProblem } from '../../../sdk/parameter-validation.js';
 import type { TemplateVersionParameter } from '../../../sdk/templates.js';
 import type { WorkspaceBuildParameter } from '../../../sdk/workspaces.js';
 import { CliError, ExitCode } from '../../errors.js';
@@ -20,52 +21,8 @@ export async function givenParameters(flags: ParameterFlags): Promise<Record<str
   return { ...fromFile, ...flags.parameter };
 }
 
-/** The problem with `value` for `p`, or undefined when it is acceptable. */
-export function parameterProblem(p: TemplateVersionParameter, value: string): string | undefined {
-  const custom = (fallback: string) =>
-    p.validation_error
-      ? p.validation_error
-          .replace(/\{value\}/g, value)
-          .replace(/\{min\}/g, String(p.validation_min ?? ''))
-          .replace(/\{max\}/g, String(p.validation_max ?? ''))
-      : fallback;
-  if (p.options.length > 0 && !p.options.some((o) => o.value === value)) {
-    return `must be one of ${p.options.map((o) => o.value).join(', ')}.`;
-  }
-  switch (p.type) {
-    case 'number': {
-      const n = Number(value);
-      if (value.trim() === '' || !Number.isFinite(n)) return 'must be a number.';
-      if (p.validation_min !== undefined && n < p.validation_min)
-        return custom(`must be at least ${p.validation_min}.`);
-      if (p.validation_max !== undefined && n > p.validation_max)
-        return custom(`must be at most ${p.validation_max}.`);
-      return undefined;
-    }
-    case 'bool':
-      return value === 'true' || value === 'false' ? undefined : 'must be true or false.';
-    case 'list(string)': {
-      try {
-        const list = JSON.parse(value) as unknown;
-        if (Array.isArray(list) && list.every((x) => typeof x === 'string')) return undefined;
-      } catch {
-        // Reported below.
-      }
-      return 'must be a JSON array of strings, e.g. ["a","b"].';
-    }
-    default:
-      if (p.validation_regex) {
-        let re: RegExp;
-        try {
-          re = new RegExp(p.validation_regex);
-        } catch {
-          return undefined; // An RE2-only pattern: leave it to the server.
-        }
-        if (!re.test(value)) return custom(`must match ${p.validation_regex}.`);
-      }
-      return undefined;
-  }
-}
+/** The problem with `value` for `p`, or undefined: the same rules the server applies. */
+export const parameterProblem = parameterValueProblem;
 
 function describe(p: TemplateVersionParameter): string {
   const label = p.display_name && p.display_name !== p.name ? `${p.name} (${p.display_name})` : p.name;
