@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { nopLogger } from '../sdk/logger.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkspaceAgent } from '../sdk/workspaces.js';
+import { shellQuote } from '../sdk/shell-quote.js';
 import { startTestCoderd, type TestCoderd } from '../../test/support/coderd.js';
+import { repoRoot } from '../../test/support/server.js';
 import { Agent, expandDirectory } from './agent.js';
 
 let coderd: TestCoderd;
@@ -177,5 +183,51 @@ test('a newer build that keeps the agent process takes it over: the agent reconn
     const a = await agentState(newAgentId);
     return a.status === 'connected' && a.lifecycle_state === 'ready';
   });
+  await agent.close();
+});
+
+test('OpenSSH reaches the agent through coderd: ProxyCommand `hangar ssh --stdio`, exit status and stdin kept', async () => {
+  const { token, agentId, workspaceId } = await workspaceWithAgent();
+  const agent = new Agent({
+    url: new URL(coderd.url),
+    token,
+    logger: nopLogger,
+    stateDir: await mkdtemp(path.join(tmpdir(), 'hangar-agent-state-')),
+  });
+  agent.start();
+  await agent.ready();
+  await eventually('connected', async () => (await agentState(agentId)).status === 'connected');
+  const owner = await coderd.owner();
+  const name = (await coderd.db.pool.query('SELECT name FROM workspaces WHERE id = $1', [workspaceId]))
+    .rows[0].name as string;
+  const proxy = `${shellQuote(process.execPath)} ${shellQuote(path.join(repoRoot, 'bin/hangar'))} ssh --stdio ${shellQuote(`owner/${name}`)}`;
+  const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const p = spawn(
+      'ssh',
+      [
+        '-F',
+        '/dev/null',
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        '-o',
+        'LogLevel=ERROR',
+        '-o',
+        `ProxyCommand=${proxy}`,
+        `hangar.${name}`,
+        'echo "$CODER_WORKSPACE_AGENT_NAME"; cat; exit 3',
+      ],
+      { env: { ...process.env, HANGAR_URL: coderd.url, HANGAR_SESSION_TOKEN: owner.sessionToken ?? '' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+    p.stdin.end('from stdin\n');
+  });
+  assert.equal(r.stdout, 'main\nfrom stdin\n', r.stderr);
+  assert.equal(r.code, 3);
   await agent.close();
 });

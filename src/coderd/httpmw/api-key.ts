@@ -48,8 +48,9 @@ export async function authenticate(ctx: RequestContext, token: string): Promise<
   const { store } = ctx.api;
   // Resolving a key to its user happens before any user actor exists: the authentication actor.
   return withActor(systemActors.authentication, async () => {
-    const key = await store.getAPIKeyById(parsed.id);
-    if (!key || !secretMatches(key.hashed_secret, parsed.secret)) {
+    const session = await store.getAPIKeySession(parsed.id);
+    const key = session?.key;
+    if (!session || !key || !secretMatches(key.hashed_secret, parsed.secret)) {
       throw new Unauthenticated('Invalid or revoked session token.', {
         detail: 'Log in again with `hangar login`.',
       });
@@ -58,8 +59,7 @@ export async function authenticate(ctx: RequestContext, token: string): Promise<
     if (key.expires_at.getTime() <= now) {
       throw new Unauthenticated('Your session has expired.', { detail: 'Log in again with `hangar login`.' });
     }
-    const user = await store.getUserById(key.user_id);
-    if (!user) throw new Unauthenticated('The user of this session no longer exists.');
+    const user = session.user;
     if (user.status !== 'active') {
       throw new Unauthenticated(`Your account is ${user.status}. Contact an administrator to reactivate it.`);
     }
@@ -72,7 +72,7 @@ export async function authenticate(ctx: RequestContext, token: string): Promise<
       await store.touchAPIKey(key.id, new Date(now), expiresAt, ctx.req.socket.remoteAddress ?? null);
     }
     if (now - user.last_seen_at.getTime() > hourMs) await store.updateUserLastSeen(user.id, new Date(now));
-    const orgIds = (await store.listOrganizationIdsByUsers([user.id])).get(user.id) ?? [];
+    const orgIds = session.organization_ids;
     const actor: UserActor = {
       kind: 'user',
       id: user.id,

@@ -30,6 +30,7 @@ type IdentityPolicies = Pick<
   | 'listOrganizationIdsByUsers'
   | 'insertAPIKey'
   | 'getAPIKeyById'
+  | 'getAPIKeySession'
   | 'listTokensByUser'
   | 'getTokenByName'
   | 'deleteAPIKey'
@@ -112,6 +113,8 @@ export const identityPolicies: IdentityPolicies = {
 
   insertAPIKey: write('create', (p) => ({ type: 'api_key', ownerId: p.user_id }), 'API key'),
   getAPIKeyById: readOne(keyObject),
+  // Only the authentication actor resolves a token to its session.
+  getAPIKeySession: systemOnly(),
   listTokensByUser: readMany(keyObject),
   getTokenByName: readOne(keyObject),
   async deleteAPIKey({ actor, call, inner }, id) {

@@ -26,6 +26,8 @@ export interface WorkspaceAgentQueries {
   /** Only an agent of its workspace's latest build authenticates; older agents are refused. */
   getWorkspaceAgentByAuthTokenHash(hash: Buffer): Promise<WorkspaceAgentWithWorkspaceRow | undefined>;
   getWorkspaceAgentById(id: string): Promise<WorkspaceAgentWithWorkspaceRow | undefined>;
+  /** The same row, for opening a connection to the agent (authorized as `ssh`, not `read`). */
+  getWorkspaceAgentForConnection(id: string): Promise<WorkspaceAgentWithWorkspaceRow | undefined>;
   updateWorkspaceAgentConnection(p: UpdateAgentConnectionParams): Promise<void>;
   updateWorkspaceAgentLifecycle(
     id: string,
@@ -65,6 +67,9 @@ export function workspaceAgentQueries(db: Queryable): WorkspaceAgentQueries {
     },
     getWorkspaceAgentById(id) {
       return one(db, `${withWorkspace} WHERE a.id = $1`, [id]);
+    },
+    getWorkspaceAgentForConnection(id) {
+      return one(db, `${withWorkspace} WHERE a.id = $1 AND NOT w.deleted`, [id]);
     },
     async updateWorkspaceAgentConnection(p) {
       await db.query(
