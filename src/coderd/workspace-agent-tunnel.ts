@@ -19,11 +19,16 @@ export async function workspaceAgentTunnel(ctx: RequestContext): Promise<void> {
   if (!agent) throw new NotFound('Workspace agent not found.');
   const mux = ctx.api.agentConnections.get(agent.id);
   if (!mux)
-    throw new Unavailable(`The agent "${agent.name}" of workspace "${agent.workspace_name}" is not connected.`, {
-      detail: 'Is the workspace running? `hangar show` lists its agents and their status.',
-    });
+    throw new Unavailable(
+      `The agent "${agent.name}" of workspace "${agent.workspace_name}" is not connected.`,
+      {
+        detail: 'Is the workspace running? `hangar show` lists its agents and their status.',
+      },
+    );
   if (!isRawUpgrade(ctx.req))
-    throw new InvalidInput(`This endpoint needs "Connection: Upgrade" with "Upgrade: ${rawUpgradeProtocol}".`);
+    throw new InvalidInput(
+      `This endpoint needs "Connection: Upgrade" with "Upgrade: ${rawUpgradeProtocol}".`,
+    );
   const { socket, head } = takeUpgrade(ctx);
   const err = await relayRawUpgrade(socket, head, mux.open(target));
   if (err) ctx.logger.debug({ err: err.message, target }, 'tunnel stream ended with an error');
