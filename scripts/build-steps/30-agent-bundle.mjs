@@ -17,11 +17,19 @@ export async function build({ root }) {
     write: false,
     minify: true,
     legalComments: 'none',
-    // ws loads these optional native speed-ups with a guarded require; workspaces may not have them.
-    external: ['bufferutil', 'utf-8-validate'],
-    // Bundled CommonJS dependencies call require(); give the ES module one.
+    // Native modules cannot be bundled. ws and ssh2 load their optional speed-ups (bufferutil,
+    // cpu-features, ssh2's crypto binding) in guarded requires; node-pty is loaded on the first
+    // PTY session, which fails with a clear message where the workspace lacks it.
+    external: ['bufferutil', 'utf-8-validate', 'cpu-features', 'node-pty', '*.node'],
+    // Bundled CommonJS dependencies use require, __filename and __dirname; give the module them.
     banner: {
-      js: "import { createRequire as __hangarRequire } from 'node:module'; const require = __hangarRequire(import.meta.url);",
+      js: [
+        "import { createRequire as __hangarRequire } from 'node:module';",
+        "import { fileURLToPath as __hangarPath } from 'node:url';",
+        'const require = __hangarRequire(import.meta.url);',
+        'const __filename = __hangarPath(import.meta.url);',
+        "const __dirname = __hangarPath(new URL('.', import.meta.url));",
+      ].join(' '),
     },
     logLevel: 'warning',
   });

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import pty from 'node-pty';
+import type { IPtyForkOptions } from 'node-pty';
 import type { ServerChannel, Session } from 'ssh2';
 import type { Logger } from '../../sdk/logger.js';
 import type { UserInfo } from '../command-env.js';
@@ -77,9 +77,9 @@ export function handleSession(session: Session, opts: SessionOptions): void {
   const start = (channel: ServerChannel, command: string | undefined, login: boolean) => {
     opts
       .workingDir()
-      .then((cwd) => {
+      .then(async (cwd) => {
         const env = { ...opts.env(), ...clientEnv, ...(ptyReq ? { TERM: ptyReq.term } : {}) };
-        if (ptyReq) running = runOnPty(channel, opts, ptyReq, command, env, cwd, login);
+        if (ptyReq) running = await runOnPty(channel, opts, ptyReq, command, env, cwd, login);
         else
           running = runOnPipes(
             channel,
@@ -117,7 +117,15 @@ function findSftpServer(): string | undefined {
   return defaultSftpServerPaths.find((p) => existsSync(p));
 }
 
-function runOnPty(
+/**
+ * node-pty is native: loaded on the first PTY session, so an agent whose workspace lacks it (the
+ * Node bundle outside the server's install) still starts and serves everything else.
+ */
+let ptyModule: Promise<typeof import('node-pty')> | undefined;
+const loadPty = () =>
+  (ptyModule ??= import('node-pty').then((m) => (m as { default?: typeof import('node-pty') }).default ?? m));
+
+async function runOnPty(
   channel: ServerChannel,
   opts: SessionOptions,
   req: PtyRequest,
@@ -125,7 +133,8 @@ function runOnPty(
   env: Record<string, string>,
   cwd: string,
   login: boolean,
-): Running {
+): Promise<Running> {
+  const pty = await loadPty();
   const motd = login ? opts.motdFile?.() : undefined;
   if (motd)
     void readFile(motd, 'utf8')
@@ -138,7 +147,7 @@ function runOnPty(
     cwd,
     env,
     encoding: null,
-  } as pty.IPtyForkOptions);
+  } as IPtyForkOptions);
   proc.onData((data: string | Buffer) => {
     // Backpressure: stop reading the terminal while the SSH channel's window is full.
     if (!channel.write(data)) {
