@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { IPtyForkOptions } from 'node-pty';
+import type * as NodePty from 'node-pty';
 import type { ServerChannel, Session } from 'ssh2';
 import type { Logger } from '../../sdk/logger.js';
 import type { UserInfo } from '../command-env.js';
@@ -121,9 +121,9 @@ function findSftpServer(): string | undefined {
  * node-pty is native: loaded on the first PTY session, so an agent whose workspace lacks it (the
  * Node bundle outside the server's install) still starts and serves everything else.
  */
-let ptyModule: Promise<typeof import('node-pty')> | undefined;
+let ptyModule: Promise<typeof NodePty> | undefined;
 const loadPty = () =>
-  (ptyModule ??= import('node-pty').then((m) => (m as { default?: typeof import('node-pty') }).default ?? m));
+  (ptyModule ??= import('node-pty').then((m) => (m as { default?: typeof NodePty }).default ?? m));
 
 async function runOnPty(
   channel: ServerChannel,
@@ -147,7 +147,7 @@ async function runOnPty(
     cwd,
     env,
     encoding: null,
-  } as IPtyForkOptions);
+  } as NodePty.IPtyForkOptions);
   proc.onData((data: string | Buffer) => {
     // Backpressure: stop reading the terminal while the SSH channel's window is full.
     if (!channel.write(data)) {
