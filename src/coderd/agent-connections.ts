@@ -6,6 +6,7 @@
  * token), the socket is closed so the agent reconnects as the new build's agent. The map is the
  * seam the tunnel (agent issue) and the cross-replica relay build on.
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../sdk/logger.js';
 import { Mux } from '../sdk/tunnel/index.js';
@@ -26,6 +27,8 @@ export const agentHeartbeatMs = agentInactiveDisconnectMs / 3;
 export class AgentConnections {
   private readonly sockets = new Map<string, WebSocket>();
   private readonly muxes = new Map<string, Mux>();
+  /** Client sockets spliced to agent streams: not the HTTP server's to close once upgraded. */
+  private readonly clientSockets = new Set<Duplex>();
 
   constructor(
     private readonly store: Store,
@@ -100,8 +103,15 @@ export class AgentConnections {
     });
   }
 
+  /** Tracks a client's tunnel socket until it closes, so shutdown can end it. */
+  trackClientSocket(socket: Duplex): void {
+    this.clientSockets.add(socket);
+    socket.once('close', () => this.clientSockets.delete(socket));
+  }
+
   /** Server shutdown: agents see the close and reconnect (to another replica, if any). */
   closeAll(): void {
+    for (const s of this.clientSockets) s.destroy();
     for (const ws of this.sockets.values()) ws.close(1001, 'server shutting down');
   }
 }

@@ -30,6 +30,7 @@ export async function workspaceAgentTunnel(ctx: RequestContext): Promise<void> {
       `This endpoint needs "Connection: Upgrade" with "Upgrade: ${rawUpgradeProtocol}".`,
     );
   const { socket, head } = takeUpgrade(ctx);
+  ctx.api.agentConnections.trackClientSocket(socket);
   const err = await relayRawUpgrade(socket, head, mux.open(target));
   if (err) ctx.logger.debug({ err: err.message, target }, 'tunnel stream ended with an error');
 }
