@@ -21,13 +21,19 @@ export interface SshServerOptions extends SessionOptions {
   logger: Logger;
 }
 
-/** Loads the agent's ed25519 host key, creating it on first start. */
+const parses = (key: string) => !(ssh2.utils.parseKey(key) instanceof Error);
+
+/**
+ * Loads the agent's ed25519 host key, creating it on first start. ssh2's generator now and then
+ * emits a key its own parser rejects, so a key is kept only once it parses.
+ */
 export async function loadHostKey(stateDir: string): Promise<string> {
   const file = path.join(stateDir, 'ssh_host_ed25519_key');
-  try {
-    return await readFile(file, 'utf8');
-  } catch {
+  const existing = await readFile(file, 'utf8').catch(() => undefined);
+  if (existing && parses(existing)) return existing;
+  for (let attempt = 0; ; attempt++) {
     const { private: key } = ssh2.utils.generateKeyPairSync('ed25519');
+    if (!parses(key) && attempt < 10) continue;
     await mkdir(stateDir, { recursive: true, mode: 0o700 });
     await writeFile(file, key, { mode: 0o600 });
     return key;
