@@ -11,26 +11,29 @@ registerConstraint(
 );
 
 /** Everything an admin can set on a template; durations are nanoseconds as decimal strings. */
-export interface TemplateSettings {
-  name: string;
-  display_name: string;
-  description: string;
-  icon: string;
-  deprecated: string;
-  default_ttl: string;
-  activity_bump: string;
-  autostop_requirement_days_of_week: number;
+export type TemplateSettings = Pick<
+  TemplateRow,
+  | 'name'
+  | 'display_name'
+  | 'description'
+  | 'icon'
+  | 'deprecated'
+  | 'default_ttl'
+  | 'activity_bump'
+  | 'autostop_requirement_days_of_week'
+  | 'autostart_block_days_of_week'
+  | 'allow_user_autostart'
+  | 'allow_user_autostop'
+  | 'allow_user_cancel_workspace_jobs'
+  | 'failure_ttl'
+  | 'time_til_dormant'
+  | 'time_til_dormant_autodelete'
+  | 'require_active_version'
+  | 'max_port_sharing_level'
+> & {
+  /** A plain number here; the bigint column reads back as a string. */
   autostop_requirement_weeks: number;
-  autostart_block_days_of_week: number;
-  allow_user_autostart: boolean;
-  allow_user_autostop: boolean;
-  allow_user_cancel_workspace_jobs: boolean;
-  failure_ttl: string;
-  time_til_dormant: string;
-  time_til_dormant_autodelete: string;
-  require_active_version: boolean;
-  max_port_sharing_level: 'owner' | 'authenticated' | 'public';
-}
+};
 
 export interface InsertTemplateParams extends TemplateSettings {
   id: string;
