@@ -46,7 +46,9 @@ export const templateObject = (t: Pick<TemplateRow, 'id' | 'organization_id'>): 
   orgId: t.organization_id,
 });
 // A version is guarded by its template; before it has one, by the organization's templates.
-const versionObject = (v: Pick<TemplateVersionRow, 'template_id' | 'organization_id'>): AuthzObject => ({
+export const versionObject = (
+  v: Pick<TemplateVersionRow, 'template_id' | 'organization_id'>,
+): AuthzObject => ({
   type: 'template',
   id: v.template_id ?? undefined,
   orgId: v.organization_id,

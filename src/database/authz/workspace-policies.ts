@@ -7,8 +7,9 @@
 import { NotFound } from '../../sdk/errors.js';
 import { check, readMany, readOne, systemOnly, write, type Policies } from './policy.js';
 import { authorize, type Action, type Actor, type AuthzObject } from './rbac.js';
-import type { TemplateRow, TemplateVersionRow, WorkspaceBuildWithNamesRow, WorkspaceRow } from '../models.js';
+import type { WorkspaceBuildWithNamesRow, WorkspaceRow } from '../models.js';
 import type { Store } from '../store.js';
+import { templateObject, versionObject } from './template-policies.js';
 
 type WorkspacePolicies = Pick<
   Policies,
@@ -53,17 +54,6 @@ const buildWorkspace = (b: WorkspaceBuildWithNamesRow): AuthzObject => ({
   ownerId: b.workspace_owner_id,
   orgId: b.workspace_organization_id,
 });
-const templateObject = (t: Pick<TemplateRow, 'id' | 'organization_id'>): AuthzObject => ({
-  type: 'template',
-  id: t.id,
-  orgId: t.organization_id,
-});
-const versionObject = (v: TemplateVersionRow): AuthzObject => ({
-  type: 'template',
-  id: v.template_id ?? undefined,
-  orgId: v.organization_id,
-});
-
 async function checkWorkspace(actor: Actor, inner: Store, id: string, action: Action): Promise<void> {
   const w = await inner.getWorkspaceById(id, true);
   if (!w) throw new NotFound('Workspace not found.');
