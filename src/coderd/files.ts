@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { InvalidInput, NotFound, PayloadTooLarge } from '../sdk/errors.js';
 import { readTemplateArchive } from '../sdk/template-archive.js';
 import { maxTemplateArchiveBytes, type UploadResponse } from '../sdk/templates.js';
-import { isUuid } from './httpmw/uuid.js';
+import { isUuid } from '../sdk/validation.js';
 import { readBody } from './httpapi/read.js';
 import { writeJson } from './httpapi/write.js';
 import { authOf, type RequestContext } from './request-context.js';

@@ -10,7 +10,7 @@ import {
 } from '../sdk/templates.js';
 import type { ProvisionerJobWithQueueRow } from '../database/models.js';
 import { readJson } from './httpapi/read.js';
-import { isUuid } from './httpmw/uuid.js';
+import { isUuid } from '../sdk/validation.js';
 import { writeJson } from './httpapi/write.js';
 import { jobResources } from './provisioned-resources.js';
 import { toProvisionerJob } from './provisioner-convert.js';

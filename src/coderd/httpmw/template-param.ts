@@ -1,6 +1,6 @@
 /** Resolves `{template}` and `{templateversion}` path parameters to rows the actor may read. */
 import { NotFound } from '../../sdk/errors.js';
-import { isUuid } from './uuid.js';
+import { isUuid } from '../../sdk/validation.js';
 import type { Middleware } from '../request-context.js';
 
 export const templateParam: Middleware = async (ctx, next) => {
