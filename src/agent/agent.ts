@@ -18,6 +18,7 @@ import { sleep } from '../sdk/sleep.js';
 import { Mux, parseTarget, serveTcpTarget } from '../sdk/tunnel/index.js';
 import { hangarVersion } from '../sdk/version.js';
 import { commandEnv, currentUser } from './command-env.js';
+import { ReconnectingPtyServer } from './reconnecting-pty/reconnecting-pty-server.js';
 import { AgentSshServer } from './ssh/ssh-server.js';
 
 export interface AgentOptions {
@@ -28,6 +29,8 @@ export interface AgentOptions {
   stateDir?: string;
   /** Longest wait between reconnect attempts. */
   maxBackoffMs?: number;
+  /** How long a web terminal outlives its last client (default 5 minutes). */
+  reconnectingPtyTimeoutMs?: number;
 }
 
 /** `~` and `$HOME` in the template's directory are the agent user's home. */
@@ -45,6 +48,7 @@ export class Agent {
   private manifest: AgentManifest | undefined;
   private loop: Promise<void> | undefined;
   private ssh: Promise<AgentSshServer> | undefined;
+  private ptys: ReconnectingPtyServer | undefined;
 
   constructor(private readonly opts: AgentOptions) {
     this.client = new AgentClient(opts.url, opts.token);
@@ -140,33 +144,51 @@ export class Agent {
     });
   }
 
-  /** One stream coderd opened: the SSH server or a TCP port inside the workspace. */
+  /** One stream coderd opened: the SSH server, the web terminal or a TCP port in the workspace. */
   private async serve(target: string, stream: Duplex): Promise<void> {
     const { scheme } = parseTarget(target);
     if (scheme === 'ssh') {
       (await this.sshServer()).handle(stream);
       return;
     }
+    if (scheme === 'pty') return this.ptyServer().handle(target, stream);
     if (scheme === 'tcp') return serveTcpTarget(target, stream);
     throw new Error(`this agent has no "${scheme}" service`);
+  }
+
+  /** What user sessions (SSH, web terminal) run with, read at each session: a newer build may bring a new manifest. */
+  private sessionContext(manifest: AgentManifest) {
+    return {
+      user: currentUser(),
+      env: () => commandEnv(this.manifest ?? manifest, this.opts.token),
+      workingDir: async () => {
+        const dir = expandDirectory((this.manifest ?? manifest).directory);
+        return (await stat(dir).catch(() => undefined))?.isDirectory() ? dir : os.homedir();
+      },
+    };
   }
 
   private sshServer(): Promise<AgentSshServer> {
     const manifest = this.manifest;
     if (!manifest) return Promise.reject(new Error('the agent has not started yet'));
     this.ssh ??= AgentSshServer.create({
+      ...this.sessionContext(manifest),
       stateDir: this.opts.stateDir ?? path.join(os.homedir(), '.hangar', 'agent'),
       logger: this.opts.logger.child({ component: 'ssh' }),
-      user: currentUser(),
-      // Read at each session: a newer build may bring a new manifest.
-      env: () => commandEnv(this.manifest ?? manifest, this.opts.token),
-      workingDir: async () => {
-        const dir = expandDirectory((this.manifest ?? manifest).directory);
-        return (await stat(dir).catch(() => undefined))?.isDirectory() ? dir : os.homedir();
-      },
       motdFile: () => (this.manifest ?? manifest).motd_file || undefined,
     });
     return this.ssh;
+  }
+
+  private ptyServer(): ReconnectingPtyServer {
+    const manifest = this.manifest;
+    if (!manifest) throw new Error('the agent has not started yet');
+    this.ptys ??= new ReconnectingPtyServer({
+      ...this.sessionContext(manifest),
+      logger: this.opts.logger.child({ component: 'reconnecting-pty' }),
+      timeoutMs: this.opts.reconnectingPtyTimeoutMs,
+    });
+    return this.ptys;
   }
 
   /** Graceful stop: reports shutting_down then off (best effort), closes the connection. */
@@ -184,6 +206,7 @@ export class Agent {
     }
     this.ws?.close(1000, 'agent shutting down');
     void this.ssh?.then((s) => s.close());
+    this.ptys?.close();
     await this.loop;
   }
 }

@@ -22,6 +22,7 @@ import * as users from './users.js';
 import * as agentArtifacts from './agent-artifacts.js';
 import { requireWorkspaceAgent } from './httpmw/workspace-agent.js';
 import * as workspaceAgents from './workspace-agents.js';
+import { workspaceAgentPty } from './workspace-agent-pty.js';
 import { workspaceAgentTunnel } from './workspace-agent-tunnel.js';
 import * as workspaceBuilds from './workspace-builds.js';
 import * as workspaces from './workspaces.js';
@@ -143,6 +144,7 @@ export function buildRoutes(options: RouterOptions): Route[] {
       authed.get('/provisionerjobs/{job}/logs', provisionerJobs.provisionerJobLogs);
       authed.get('/workspaceagents/{workspaceagent}', workspaceAgents.getWorkspaceAgent);
       authed.get('/workspaceagents/{workspaceagent}/tunnel', workspaceAgentTunnel);
+      authed.get('/workspaceagents/{workspaceagent}/pty', workspaceAgentPty);
       authed.get('/debug/health', deployment.debugHealth);
     });
   });

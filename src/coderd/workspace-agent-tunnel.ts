@@ -4,27 +4,17 @@
  * `ssh` on the workspace; the stream is opened over the agent's control connection (ADR 0040) and
  * spliced to the client's socket after a raw `Upgrade: hangar-stream` (half-close preserved).
  */
-import { InvalidInput, NotFound, Unavailable } from '../sdk/errors.js';
+import { InvalidInput } from '../sdk/errors.js';
 import { isRawUpgrade, rawUpgradeProtocol, relayRawUpgrade, targetProblem } from '../sdk/tunnel/index.js';
-import { isUuid } from '../sdk/validation.js';
+import { connectableAgent } from './agent-stream.js';
 import type { RequestContext } from './request-context.js';
 import { takeUpgrade } from './websocket.js';
 
 export async function workspaceAgentTunnel(ctx: RequestContext): Promise<void> {
-  const id = ctx.params.workspaceagent ?? '';
   const target = ctx.url.searchParams.get('target') ?? '';
   const problem = targetProblem(target);
   if (problem) throw InvalidInput.field('target', problem);
-  const agent = isUuid(id) ? await ctx.api.store.getWorkspaceAgentForConnection(id) : undefined;
-  if (!agent) throw new NotFound('Workspace agent not found.');
-  const mux = ctx.api.agentConnections.get(agent.id);
-  if (!mux)
-    throw new Unavailable(
-      `The agent "${agent.name}" of workspace "${agent.workspace_name}" is not connected.`,
-      {
-        detail: 'Is the workspace running? `hangar show` lists its agents and their status.',
-      },
-    );
+  const { mux } = await connectableAgent(ctx);
   if (!isRawUpgrade(ctx.req))
     throw new InvalidInput(
       `This endpoint needs "Connection: Upgrade" with "Upgrade: ${rawUpgradeProtocol}".`,

@@ -11,6 +11,7 @@ import type * as NodePty from 'node-pty';
 import type { ServerChannel, Session } from 'ssh2';
 import type { Logger } from '../../sdk/logger.js';
 import type { UserInfo } from '../command-env.js';
+import { loadPty } from '../node-pty.js';
 
 export interface SessionOptions {
   /** The agent environment for a new process (command-env.ts). */
@@ -116,14 +117,6 @@ export function handleSession(session: Session, opts: SessionOptions): void {
 function findSftpServer(): string | undefined {
   return defaultSftpServerPaths.find((p) => existsSync(p));
 }
-
-/**
- * node-pty is native: loaded on the first PTY session, so an agent whose workspace lacks it (the
- * Node bundle outside the server's install) still starts and serves everything else.
- */
-let ptyModule: Promise<typeof NodePty> | undefined;
-const loadPty = () =>
-  (ptyModule ??= import('node-pty').then((m) => (m as { default?: typeof NodePty }).default ?? m));
 
 async function runOnPty(
   channel: ServerChannel,
