@@ -20,6 +20,14 @@ export class ApiKeysService {
     return this.insert(userId, 'password', this.values.sessionDurationMs, 'all', '', ip);
   }
 
+  /** A key that may only open workspace apps (the app-domain cookie of subdomain apps, §8.3). */
+  async createApplicationConnectKey(
+    userId: string,
+    ip: string | null,
+  ): Promise<{ token: string; key: APIKeyRow }> {
+    return this.insert(userId, 'password', this.values.sessionDurationMs, 'application_connect', '', ip);
+  }
+
   /** A named long-lived token; `lifetimeNs` as Coder's Go duration on the wire. */
   async createToken(
     userId: string,

@@ -13,6 +13,7 @@ import { readJson } from './httpapi/read.js';
 import { writeJson } from './httpapi/write.js';
 import { authOf, type RequestContext } from './request-context.js';
 import { verifyPassword } from './userpassword.js';
+import { setCsrfCookie } from './httpmw/csrf.js';
 
 /** GET /users/first — 404 until the first user exists, as Coder answers. */
 export async function getFirstUser(ctx: RequestContext): Promise<void> {
@@ -51,6 +52,7 @@ export async function login(ctx: RequestContext): Promise<void> {
     return ctx.api.apiKeys.createSession(user.id, ctx.req.socket.remoteAddress ?? null);
   });
   setSessionCookie(ctx, result.token, ctx.api.values.sessionDurationMs);
+  setCsrfCookie(ctx, result.key.id);
   const body: LoginWithPasswordResponse = { session_token: result.token };
   writeJson(ctx.res, 201, body);
 }
@@ -71,5 +73,5 @@ function setSessionCookie(ctx: RequestContext, token: string, maxAgeMs: number):
     `Max-Age=${Math.floor(maxAgeMs / 1000)}`,
   ];
   if (ctx.api.values.secureAuthCookie) parts.push('Secure');
-  ctx.res.setHeader('Set-Cookie', parts.join('; '));
+  ctx.res.appendHeader('Set-Cookie', parts.join('; '));
 }

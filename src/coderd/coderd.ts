@@ -35,6 +35,10 @@ import { AgentConnections } from './agent-connections.js';
 import { publishWorkspaceEvent } from './workspace-events.js';
 import { closeWebSockets, createWebSocketServer, markUpgrade } from './websocket.js';
 import { WorkspacesService } from './workspaces-service.js';
+import type { HostnamePattern } from '../sdk/app-url.js';
+import { parseRealIpConfig, type RealIpConfig } from './httpmw/real-ip.js';
+import { deriveSecretKeys, newMasterSecret, secretKeyConfig, type SecretKeys } from './secret-keys.js';
+import { appHostnamePattern, routeWorkspaceApp } from './workspaceapps/workspace-apps.js';
 
 export interface CoderdOptions {
   /** The raw store; Coderd wraps it so handlers only ever see the authorizing one. */
@@ -63,6 +67,12 @@ export class Coderd {
   readonly jobReaper: JobReaper;
   readonly agentConnections: AgentConnections;
   readonly workspaces: WorkspacesService;
+  /** Which proxies' forwarding headers are believed (--proxy-trusted-*). */
+  readonly realIp: RealIpConfig;
+  /** The compiled --wildcard-access-url; undefined when subdomain apps are off. */
+  readonly appHostnamePattern: HostnamePattern | undefined;
+  /** Signing and encryption keys, loaded from the database at start. */
+  keys!: SecretKeys;
   private readonly wss = createWebSocketServer();
   deploymentId = '';
   defaultOrganizationId = '';
@@ -113,6 +123,8 @@ export class Coderd {
     );
     this.jobReaper = new JobReaper(this.provisionerd, this.logger.child({ component: 'job-reaper' }));
     this.routes = new RouteTable(buildRoutes({ loginRateLimit: options.loginRateLimit ?? 60 }));
+    this.realIp = parseRealIpConfig(options.values.proxyTrustedHeaders, options.values.proxyTrustedOrigins);
+    this.appHostnamePattern = appHostnamePattern(options.values.wildcardAccessUrl);
   }
 
   static async create(options: CoderdOptions): Promise<Coderd> {
@@ -120,6 +132,9 @@ export class Coderd {
     // Start-up bootstrap: the deployment id and the default organization exist before any request.
     await withActor(systemActors.bootstrap, async () => {
       api.deploymentId = await api.store.insertSiteConfigIfAbsent('deployment_id', randomUUID());
+      api.keys = deriveSecretKeys(
+        await api.store.insertSiteConfigIfAbsent(secretKeyConfig, newMasterSecret()),
+      );
       let org = await api.store.getDefaultOrganization();
       if (!org) {
         try {
@@ -174,14 +189,19 @@ export class Coderd {
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://hangar.invalid');
     const logger = this.logger.child({ requestId });
-    res.setHeader(BuildVersionHeader, hangarVersion);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
-    const match = this.routes.find(req.method ?? 'GET', url.pathname);
+    // Workspace apps (app hosts, /@user/… paths) answer with the app's own headers.
+    const app = routeWorkspaceApp({ req, url, api: this });
+    if (!app) {
+      res.setHeader(BuildVersionHeader, hangarVersion);
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+    }
+    const match = app ? undefined : this.routes.find(req.method ?? 'GET', url.pathname);
     const ctx: RequestContext = { req, res, url, params: match?.params ?? {}, requestId, logger, api: this };
     try {
-      if (!match) throw new NotFound(`Route ${req.method} ${url.pathname} not found.`);
-      await runChain(match.route.chain, match.route.handler, ctx);
+      if (app) await app(ctx);
+      else if (!match) throw new NotFound(`Route ${req.method} ${url.pathname} not found.`);
+      else await runChain(match.route.chain, match.route.handler, ctx);
     } catch (err) {
       writeError(res, err, ctx.logger);
     } finally {

@@ -27,6 +27,9 @@ import { workspaceAgentTunnel } from './workspace-agent-tunnel.js';
 import * as workspaceBuilds from './workspace-builds.js';
 import * as workspaces from './workspaces.js';
 import { watchWorkspace } from './workspaces-watch.js';
+import { postAppHealth } from './workspace-app-health.js';
+import * as portShares from './workspace-port-shares.js';
+import * as applications from './workspaceapps/applications.js';
 
 export interface RouterOptions {
   loginRateLimit: number;
@@ -47,11 +50,14 @@ export function buildRoutes(options: RouterOptions): Route[] {
     // Daemons authenticate with a provisioner key, the PSK or a session (checked in the handler).
     api.get('/organizations/{organization}/provisionerdaemons/serve', serveProvisionerDaemon);
     api.get('/init-script/{os}/{arch}', agentArtifacts.initScript);
+    // Signs the visitor in on the dashboard (or sends them to) before minting an app key.
+    api.get('/applications/auth-redirect', applications.appAuthRedirect);
     api.group('/workspaceagents/me', [requireWorkspaceAgent], (me) => {
       me.get('/manifest', workspaceAgents.getManifest);
       me.post('/report-lifecycle', workspaceAgents.postLifecycle);
       me.post('/startup', workspaceAgents.postStartup);
       me.get('/rpc', workspaceAgents.serveAgentRpc);
+      me.post('/app-health', postAppHealth);
     });
 
     api.group('', [requireApiKey], (authed) => {
@@ -131,6 +137,9 @@ export function buildRoutes(options: RouterOptions): Route[] {
         w.get('/watch', watchWorkspace);
         w.get('/builds', workspaceBuilds.listWorkspaceBuilds);
         w.post('/builds', workspaceBuilds.postWorkspaceBuild);
+        w.get('/port-share', portShares.listPortShares);
+        w.post('/port-share', portShares.upsertPortShare);
+        w.delete('/port-share', portShares.deletePortShare);
       });
       authed.group('/workspacebuilds/{workspacebuild}', [], (b) => {
         b.get('', workspaceBuilds.getWorkspaceBuild);
@@ -146,6 +155,7 @@ export function buildRoutes(options: RouterOptions): Route[] {
       authed.get('/workspaceagents/{workspaceagent}/tunnel', workspaceAgentTunnel);
       authed.get('/workspaceagents/{workspaceagent}/pty', workspaceAgentPty);
       authed.get('/debug/health', deployment.debugHealth);
+      authed.get('/applications/host', applications.getAppHost);
     });
   });
   return routes;

@@ -22,6 +22,13 @@ export interface DeploymentValues {
   httpAddress: string;
   accessUrl: string;
   wildcardAccessUrl: string;
+  disablePathApps: boolean;
+  dangerousAllowPathAppSharing: boolean;
+  dangerousAllowPathAppSiteOwnerAccess: boolean;
+  /** Comma-separated header names a trusted proxy sets (X-Forwarded-For, X-Forwarded-Host, …). */
+  proxyTrustedHeaders: string;
+  /** Comma-separated CIDRs of proxies whose trusted headers are believed. */
+  proxyTrustedOrigins: string;
   postgresUrl: string;
   cacheDir: string;
   terraformPath: string;
@@ -69,6 +76,55 @@ export const serverOptions: DeploymentOption[] = [
     default: '',
     group: 'Networking',
     description: 'Wildcard host for subdomain workspace apps and port URLs, e.g. "*.apps.example.com".',
+  },
+  {
+    key: 'disablePathApps',
+    flag: 'disable-path-apps',
+    env: 'HANGAR_DISABLE_PATH_APPS',
+    type: 'bool',
+    default: 'false',
+    group: 'Networking',
+    description:
+      "Refuse path-based apps (/@user/workspace/apps/…); they share the dashboard's origin, so a wildcard access URL is safer.",
+  },
+  {
+    key: 'dangerousAllowPathAppSharing',
+    flag: 'dangerous-allow-path-app-sharing',
+    env: 'HANGAR_DANGEROUS_ALLOW_PATH_APP_SHARING',
+    type: 'bool',
+    default: 'false',
+    group: 'Networking',
+    description:
+      'Honour "authenticated" and "public" sharing on path-based apps. Dangerous: such an app runs on the dashboard\'s origin with the visitor\'s cookies.',
+  },
+  {
+    key: 'dangerousAllowPathAppSiteOwnerAccess',
+    flag: 'dangerous-allow-path-app-site-owner-access',
+    env: 'HANGAR_DANGEROUS_ALLOW_PATH_APP_SITE_OWNER_ACCESS',
+    type: 'bool',
+    default: 'false',
+    group: 'Networking',
+    description:
+      "Let site owners open other users' path-based apps. Dangerous for the same reason as path app sharing.",
+  },
+  {
+    key: 'proxyTrustedHeaders',
+    flag: 'proxy-trusted-headers',
+    env: 'HANGAR_PROXY_TRUSTED_HEADERS',
+    type: 'string',
+    default: '',
+    group: 'Networking',
+    description:
+      'Headers a reverse proxy in front of the server sets and that may be believed when the request comes from --proxy-trusted-origins, e.g. "X-Forwarded-For,X-Forwarded-Host,X-Forwarded-Proto".',
+  },
+  {
+    key: 'proxyTrustedOrigins',
+    flag: 'proxy-trusted-origins',
+    env: 'HANGAR_PROXY_TRUSTED_ORIGINS',
+    type: 'string',
+    default: '',
+    group: 'Networking',
+    description: 'Comma-separated CIDRs of the reverse proxies whose --proxy-trusted-headers are believed.',
   },
   {
     key: 'postgresUrl',

@@ -22,3 +22,8 @@ export * from './templates.js';
 export * from './workspaces.js';
 export * from './templates-client.js';
 export * from './workspaces-client.js';
+export * from './workspace-apps.js';
+export * from './app-url.js';
+export * from './safe-redirect.js';
+export * from './external-app-url.js';
+export * from './workspace-apps-client.js';

@@ -10,6 +10,7 @@ import { withActor } from '../../database/authz/actor-context.js';
 import { systemActors } from '../../database/authz/actors.js';
 import type { UserActor } from '../../database/authz/rbac.js';
 import { parseApiKey, secretMatches } from '../apikey.js';
+import { checkCsrf } from './csrf.js';
 import type { Authentication, Middleware, RequestContext } from '../request-context.js';
 
 const hourMs = 3_600_000;
@@ -31,12 +32,23 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   return out;
 }
 
-export function extractToken(req: IncomingMessage, url: URL): string | undefined {
+export interface SessionToken {
+  token: string;
+  /** A cookie is sent by browsers on their own, so cookie-authenticated writes need CSRF checks. */
+  source: 'header' | 'cookie' | 'query';
+}
+
+export function extractSessionToken(req: IncomingMessage, url: URL): SessionToken | undefined {
   const header = req.headers[SessionTokenHeader.toLowerCase()];
-  if (typeof header === 'string' && header) return header;
+  if (typeof header === 'string' && header) return { token: header, source: 'header' };
   const cookie = parseCookies(req.headers.cookie).get(SessionTokenCookie);
-  if (cookie) return cookie;
-  return url.searchParams.get(SessionTokenQuery) ?? undefined;
+  if (cookie) return { token: cookie, source: 'cookie' };
+  const query = url.searchParams.get(SessionTokenQuery);
+  return query ? { token: query, source: 'query' } : undefined;
+}
+
+export function extractToken(req: IncomingMessage, url: URL): string | undefined {
+  return extractSessionToken(req, url)?.token;
 }
 
 export async function authenticate(ctx: RequestContext, token: string): Promise<Authentication> {
@@ -87,13 +99,14 @@ export async function authenticate(ctx: RequestContext, token: string): Promise<
 
 /** Requires a valid session; runs the rest of the chain as the user's actor. */
 export const requireApiKey: Middleware = async (ctx, next) => {
-  const token = extractToken(ctx.req, ctx.url);
-  if (!token) {
+  const found = extractSessionToken(ctx.req, ctx.url);
+  if (!found) {
     throw new Unauthenticated('You must be logged in to access this resource.', {
       detail: `Send a session token in the ${SessionTokenHeader} header or log in with \`hangar login\`.`,
     });
   }
-  ctx.auth = await authenticate(ctx, token);
+  ctx.auth = await authenticate(ctx, found.token);
+  if (found.source === 'cookie') checkCsrf(ctx, ctx.auth.apiKey.id);
   ctx.logger = ctx.logger.child({ user: ctx.auth.user.username });
   await withActor(ctx.auth.actor, next);
 };

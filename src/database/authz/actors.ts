@@ -2,7 +2,7 @@
  * The few named system actors. Code that switches to one of them must say why in a comment at
  * that spot (house style 11): they bypass per-user checks.
  */
-import type { SystemActor } from './rbac.js';
+import type { AnonymousActor, SystemActor } from './rbac.js';
 
 export const systemActors = {
   /** Resolves API keys to users before any user actor exists. */
@@ -16,3 +16,6 @@ export const systemActors = {
   /** The workspace agent API, acting for one agent. */
   agent: { kind: 'system', name: 'agent' },
 } as const satisfies Record<string, SystemActor>;
+
+/** A request without a session (public workspace apps); it may do nothing that needs a permission. */
+export const anonymousActor: AnonymousActor = { kind: 'anonymous' };

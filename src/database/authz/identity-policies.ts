@@ -58,7 +58,8 @@ export const identityPolicies: IdentityPolicies = {
   async listUsers({ actor, call, inner }, p) {
     // Without site-wide read, a user lists only themselves: others' accounts stay invisible.
     if (authorize(actor, 'read', { type: 'user' })) return call();
-    if (actor.kind !== 'user') return call();
+    if (actor.kind === 'system') return call();
+    if (actor.kind === 'anonymous') return { users: [], count: 0 };
     return inner.listUsers({ ...p, ids: [actor.id] });
   },
   countUsers: systemOnly(),

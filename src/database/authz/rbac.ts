@@ -49,7 +49,15 @@ export interface SystemActor {
   name: string;
 }
 
-export type Actor = UserActor | SystemActor;
+/**
+ * A visitor with no session (a public workspace app). It is granted nothing: only policies that
+ * say so let it through (see workspace-app-policies.ts).
+ */
+export interface AnonymousActor {
+  kind: 'anonymous';
+}
+
+export type Actor = UserActor | SystemActor | AnonymousActor;
 
 interface RolePermissions {
   displayName: string;
@@ -122,6 +130,7 @@ const applicationConnectActions = new Set<Action>(['application_connect']);
 
 export function authorize(actor: Actor, action: Action, object: AuthzObject): boolean {
   if (actor.kind === 'system') return true;
+  if (actor.kind === 'anonymous') return false;
   if (actor.scope === 'application_connect' && !applicationConnectActions.has(action)) {
     // Such keys may still read their own user, which the app proxy needs to identify the visitor.
     if (!(object.type === 'user' && action === 'read' && object.id === actor.id)) return false;
@@ -138,6 +147,7 @@ export function authorize(actor: Actor, action: Action, object: AuthzObject): bo
 /** Which site roles an actor may grant or revoke: owners any, user admins any but owner. */
 export function canAssignRole(actor: Actor, role: string): boolean {
   if (actor.kind === 'system') return true;
+  if (actor.kind === 'anonymous') return false;
   if (actor.roles.includes('owner')) return true;
   return actor.roles.includes('user-admin') && role !== 'owner';
 }

@@ -54,7 +54,7 @@ const buildWorkspace = (b: WorkspaceBuildWithNamesRow): AuthzObject => ({
   ownerId: b.workspace_owner_id,
   orgId: b.workspace_organization_id,
 });
-async function checkWorkspace(actor: Actor, inner: Store, id: string, action: Action): Promise<void> {
+export async function checkWorkspace(actor: Actor, inner: Store, id: string, action: Action): Promise<void> {
   const w = await inner.getWorkspaceById(id, true);
   if (!w) throw new NotFound('Workspace not found.');
   check(actor, action, workspaceObject(w), 'Workspace');
@@ -96,7 +96,8 @@ export const workspacePolicies: WorkspacePolicies = {
   getWorkspaceByOwnerAndName: readOne(workspaceObject),
   async listWorkspaces({ actor, call, inner }, p) {
     // Without site-wide read, a member lists only their own workspaces.
-    if (actor.kind !== 'user' || authorize(actor, 'read', { type: 'workspace' })) return call();
+    if (actor.kind === 'system' || authorize(actor, 'read', { type: 'workspace' })) return call();
+    if (actor.kind === 'anonymous') return { workspaces: [], count: 0 };
     return inner.listWorkspaces({ ...p, owner_ids: [actor.id] });
   },
   async updateWorkspaceName({ actor, inner, call }, id) {
