@@ -18,6 +18,7 @@ import { sleep } from '../sdk/sleep.js';
 import { Mux, parseTarget, serveTcpTarget } from '../sdk/tunnel/index.js';
 import { hangarVersion } from '../sdk/version.js';
 import { commandEnv, currentUser } from './command-env.js';
+import { AppHealthReporter } from './app-health.js';
 import { ReconnectingPtyServer } from './reconnecting-pty/reconnecting-pty-server.js';
 import { AgentSshServer } from './ssh/ssh-server.js';
 
@@ -49,6 +50,7 @@ export class Agent {
   private loop: Promise<void> | undefined;
   private ssh: Promise<AgentSshServer> | undefined;
   private ptys: ReconnectingPtyServer | undefined;
+  private appHealth: AppHealthReporter | undefined;
 
   constructor(private readonly opts: AgentOptions) {
     this.client = new AgentClient(opts.url, opts.token);
@@ -103,10 +105,22 @@ export class Agent {
     // Startup scripts come with the agent's services; with none to run the agent is ready at once.
     await this.client.postLifecycle({ state: 'ready', changed_at: new Date().toISOString() });
     this.manifest = manifest;
+    this.startAppHealth(manifest);
     this.opts.logger.info(
       { workspace: manifest.workspace_name, agent: manifest.agent_name },
       'agent started',
     );
+  }
+
+  /** (Re)starts the app health checks for this manifest's apps. */
+  private startAppHealth(manifest: AgentManifest): void {
+    this.appHealth?.close();
+    this.appHealth = new AppHealthReporter({
+      apps: manifest.apps,
+      report: (healths) => this.client.postAppHealth({ healths }),
+      logger: this.opts.logger.child({ component: 'app-health' }),
+    });
+    this.appHealth.start();
   }
 
   /** Holds the control connection open until it drops (resolves) or cannot open (rejects). */
@@ -207,6 +221,7 @@ export class Agent {
     this.ws?.close(1000, 'agent shutting down');
     void this.ssh?.then((s) => s.close());
     this.ptys?.close();
+    this.appHealth?.close();
     await this.loop;
   }
 }

@@ -1,6 +1,7 @@
 /** The agent's API client: its token goes where a session token would (Coder's agentsdk.Client). */
 import { Client } from './client.js';
 import type { AgentManifest, PostLifecycleRequest, PostStartupRequest } from './agent-api.js';
+import type { PostAppHealthsRequest } from './workspace-apps.js';
 
 export class AgentClient extends Client {
   manifest(): Promise<AgentManifest> {
@@ -13,6 +14,10 @@ export class AgentClient extends Client {
 
   postStartup(req: PostStartupRequest): Promise<void> {
     return this.request('POST', '/workspaceagents/me/startup', req);
+  }
+
+  postAppHealth(req: PostAppHealthsRequest): Promise<void> {
+    return this.request('POST', '/workspaceagents/me/app-health', req);
   }
 
   /** The control connection: open while the agent runs; coderd marks the agent connected. */
