@@ -75,13 +75,11 @@ export class AppHealthReporter {
     const check = async () => {
       if (running || this.closed) return;
       running = true;
-      let ok = false;
-      try {
-        // The answer must come before the next check is due.
-        ok = (await probe(url, Math.max(250, intervalMs - 100))) < 500;
-      } catch {
-        ok = false;
-      }
+      // The answer must come before the next check is due.
+      const ok = await probe(url, Math.max(250, intervalMs - 100)).then(
+        (status) => status < 500,
+        () => false,
+      );
       running = false;
       if (this.closed) return;
       if (ok) {
