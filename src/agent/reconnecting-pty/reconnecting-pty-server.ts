@@ -6,12 +6,11 @@
  * `ReconnectingPTYTimeout`) after their last client leaves.
  */
 import type { Duplex } from 'node:stream';
-import type { IPtyForkOptions } from 'node-pty';
 import type { Logger } from '../../sdk/logger.js';
 import { parseTarget } from '../../sdk/tunnel/index.js';
 import { isUuid } from '../../sdk/validation.js';
 import type { UserInfo } from '../command-env.js';
-import { loadPty } from '../node-pty.js';
+import { spawnPty } from '../pty.js';
 import { ReconnectingPty } from './reconnecting-pty.js';
 
 export const defaultReconnectingPtyTimeoutMs = 5 * 60_000;
@@ -26,6 +25,8 @@ export interface ReconnectingPtyServerOptions {
   logger: Logger;
   timeoutMs?: number;
   bufferBytes?: number;
+  /** Forces a terminal backend (tests); by default node-pty, else python3. */
+  ptyBackend?: 'node-pty' | 'python3';
 }
 
 export interface PtyTarget {
@@ -79,16 +80,18 @@ export class ReconnectingPtyServer {
   }
 
   private async start(t: PtyTarget): Promise<ReconnectingPty> {
-    const pty = await loadPty();
     const { shell } = this.opts.user;
-    const proc = pty.spawn(shell, t.command ? ['-c', t.command] : ['-l'], {
-      name: 'xterm-256color',
-      cols: t.cols,
-      rows: t.rows,
-      cwd: await this.opts.workingDir(),
-      env: { ...this.opts.env(), TERM: 'xterm-256color' },
-      encoding: null,
-    } as IPtyForkOptions);
+    const proc = await spawnPty(
+      shell,
+      t.command ? ['-c', t.command] : ['-l'],
+      {
+        cols: t.cols,
+        rows: t.rows,
+        cwd: await this.opts.workingDir(),
+        env: { ...this.opts.env(), TERM: 'xterm-256color' },
+      },
+      this.opts.ptyBackend,
+    );
     this.opts.logger.debug({ id: t.id, pid: proc.pid }, 'terminal session started');
     return new ReconnectingPty(t.id, proc, {
       timeoutMs: this.opts.timeoutMs ?? defaultReconnectingPtyTimeoutMs,

@@ -6,8 +6,8 @@
  * is hung up. When the process exits, every client's stream ends.
  */
 import type { Duplex } from 'node:stream';
-import type { IPty } from 'node-pty';
 import type { Logger } from '../../sdk/logger.js';
+import type { Pty } from '../pty.js';
 import { JsonMessageSplitter } from './json-messages.js';
 import { RingBuffer } from './ring-buffer.js';
 
@@ -40,11 +40,11 @@ export class ReconnectingPty {
 
   constructor(
     readonly id: string,
-    private readonly proc: IPty,
+    private readonly proc: Pty,
     private readonly opts: ReconnectingPtyOptions,
   ) {
     this.buffer = new RingBuffer(opts.bufferBytes);
-    proc.onData((d: string | Buffer) => this.output(typeof d === 'string' ? Buffer.from(d) : d));
+    proc.onData((d) => this.output(d));
     proc.onExit(() => this.end('the terminal process exited'));
     this.armTimer();
   }
