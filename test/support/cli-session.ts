@@ -5,7 +5,7 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli, tempConfigDir, type CliResult } from './cli.js';
-import { startTestServer, type TestServer } from './server.js';
+import { startTestServer, type StartTestServerOptions, type TestServer } from './server.js';
 
 export const cliOwner = { username: 'owner', email: 'owner@example.com', password: 'Owner-Passw0rd!x' };
 
@@ -18,8 +18,11 @@ export interface CliSession {
   stop(): Promise<void>;
 }
 
-export async function startCliSession(): Promise<CliSession> {
-  const server = await startTestServer({ extraArgs: ['--provisioner-daemons', '2'] });
+export async function startCliSession(opts: StartTestServerOptions = {}): Promise<CliSession> {
+  const server = await startTestServer({
+    ...opts,
+    extraArgs: ['--provisioner-daemons', '2', ...(opts.extraArgs ?? [])],
+  });
   const configDir = await tempConfigDir();
   const login = await runCli(
     [

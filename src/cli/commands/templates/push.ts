@@ -19,7 +19,8 @@ import { findTemplate, resolveOrganization } from './template-lookup.js';
 
 interface PushFlags {
   directory: string;
-  var?: Record<string, string>;
+  /** From `--var`/`--variable`: commander names the option after its last long flag. */
+  variable?: Record<string, string>;
   variablesFile?: string;
   provisionerTag?: Record<string, string>;
   name?: string;
@@ -81,7 +82,7 @@ export function templatesPushCommand(): Command {
 
       const values = {
         ...(flags.variablesFile ? await readValuesFile(flags.variablesFile) : {}),
-        ...flags.var,
+        ...flags.variable,
       };
       let tags = flags.provisionerTag;
       if (!tags && existing) {
