@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type AgentOptions } from '../../src/agent/agent.js';
 import { nopLogger } from '../../src/sdk/logger.js';
 import type { WorkspaceAgent } from '../../src/sdk/workspaces.js';
+import type pg from 'pg';
 import type { TestCoderd } from './coderd.js';
 
 export interface TestApp {
@@ -42,8 +43,13 @@ export interface AgentWorkspace {
   appIds: Record<string, string>;
 }
 
+/** Anything with a pool on the test database (a TestCoderd, or a benchmark's own pool). */
+export interface HasDatabase {
+  db: { pool: Pick<pg.Pool, 'query'> };
+}
+
 export async function createAgentWorkspace(
-  coderd: TestCoderd,
+  coderd: HasDatabase,
   opts: AgentWorkspaceOptions,
 ): Promise<AgentWorkspace> {
   const q = (sql: string, params: unknown[]) => coderd.db.pool.query(sql, params);

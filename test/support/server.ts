@@ -25,6 +25,8 @@ export interface TestServer {
 
 export interface StartTestServerOptions {
   extraArgs?: string[];
+  /** Flags for node itself, before the script (e.g. `--cpu-prof` in benchmarks). */
+  nodeArgs?: string[];
   env?: Record<string, string>;
 }
 
@@ -34,6 +36,7 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
   const db = await createTestDatabase();
   const configDir = await mkdtemp(path.join(tmpdir(), 'hangar-server-'));
   const args = [
+    ...(opts.nodeArgs ?? []),
     hangarBin,
     'server',
     '--postgres-url',

@@ -11,7 +11,8 @@ import type { TLSSocket } from 'node:tls';
 import { InvalidInput } from '../../sdk/errors.js';
 
 export interface RealIpConfig {
-  trustedOrigins: net.BlockList;
+  /** Undefined when no proxy is trusted (the common case, and the cheap one). */
+  trustedOrigins: net.BlockList | undefined;
   /** Lower-case header names. */
   trustedHeaders: Set<string>;
 }
@@ -43,6 +44,7 @@ const unmapped = (ip: string) => ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '
 /** Parses the two options; throws naming the option when a CIDR is malformed. */
 export function parseRealIpConfig(trustedHeaders: string, trustedOrigins: string): RealIpConfig {
   const list = new net.BlockList();
+  let any = false;
   for (const cidr of trustedOrigins
     .split(',')
     .map((s) => s.trim())
@@ -53,6 +55,7 @@ export function parseRealIpConfig(trustedHeaders: string, trustedOrigins: string
     if (!family || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32))
       throw InvalidInput.field('proxy-trusted-origins', `"${cidr}" is not an IP address or CIDR.`);
     list.addSubnet(addr!, prefix, family === 6 ? 'ipv6' : 'ipv4');
+    any = true;
   }
   const headers = new Set(
     trustedHeaders
@@ -60,10 +63,11 @@ export function parseRealIpConfig(trustedHeaders: string, trustedOrigins: string
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
   );
-  return { trustedOrigins: list, trustedHeaders: headers };
+  return { trustedOrigins: any ? list : undefined, trustedHeaders: headers };
 }
 
 function isTrustedPeer(cfg: RealIpConfig, peer: string): boolean {
+  if (!cfg.trustedOrigins) return false;
   const family = net.isIP(peer);
   return family !== 0 && cfg.trustedOrigins.check(peer, family === 6 ? 'ipv6' : 'ipv4');
 }

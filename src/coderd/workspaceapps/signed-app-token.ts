@@ -29,6 +29,27 @@ export function issueAppToken(key: Buffer, token: Omit<SignedAppToken, 'exp'>): 
   return signJws({ ...token, exp: Math.floor((Date.now() + appTokenLifetimeMs) / 1000) }, key);
 }
 
+/**
+ * Tokens verified recently, by their text: a page's requests repeat the same cookie, and checking
+ * the signature and parsing the payload again for each one is the app proxy's largest cost after
+ * the proxying itself. Entries keep their expiry; the map is bounded.
+ */
+const verified = new Map<string, SignedAppToken>();
+const maxVerified = 4096;
+
+function verifyCached(value: string, key: Buffer): SignedAppToken | undefined {
+  const hit = verified.get(value);
+  if (hit) {
+    if (hit.exp * 1000 > Date.now()) return hit;
+    verified.delete(value);
+  }
+  const token = verifyJws<SignedAppToken>(value, key);
+  if (!token?.request) return undefined;
+  if (verified.size >= maxVerified) verified.delete(verified.keys().next().value!);
+  verified.set(value, token);
+  return token;
+}
+
 /** The first valid, unexpired token in the Cookie header that was issued for this very request. */
 export function appTokenFor(
   key: Buffer,
@@ -36,8 +57,8 @@ export function appTokenFor(
   request: AppRequest,
 ): SignedAppToken | undefined {
   for (const value of cookieValues(cookieHeader, SignedAppTokenCookie).slice(0, maxTokensTried)) {
-    const token = verifyJws<SignedAppToken>(value, key);
-    if (token?.request && sameAppRequest(token.request, request)) return token;
+    const token = verifyCached(value, key);
+    if (token && sameAppRequest(token.request, request)) return token;
   }
   return undefined;
 }

@@ -289,6 +289,18 @@ function signIn(ctx: RequestContext, parsed: ParsedAppRequest, client: ClientInf
   redirect(ctx, 303, target.toString());
 }
 
+/** App URLs parsed once: every proxied request needs its app's (never mutated). */
+const appUrls = new Map<string, URL>();
+function parsedAppUrl(url: string): URL {
+  let u = appUrls.get(url);
+  if (!u) {
+    if (appUrls.size >= 4096) appUrls.clear();
+    u = new URL(url);
+    appUrls.set(url, u);
+  }
+  return u;
+}
+
 async function serveApp(
   ctx: RequestContext,
   parsed: ParsedAppRequest,
@@ -297,7 +309,7 @@ async function serveApp(
 ): Promise<void> {
   const resolved = await resolve(ctx, parsed, client);
   if (!resolved) return;
-  const appUrl = new URL(resolved.appUrl);
+  const appUrl = parsedAppUrl(resolved.appUrl);
   const { basePath } = parsed.request;
   // Apps request paths relative to their root, so the base must end in a slash.
   if (parsed.rest === '') return redirect(ctx, 307, withQuery(`${basePath}/`, parsed.query));
