@@ -14,10 +14,12 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { get } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import type { WorkspaceAgent } from '../../src/sdk/workspaces.js';
 import { eventually, insertWorkspaceWithAgent, sshThroughCoderd } from '../support/agent-workspace.js';
 import { startTestCoderd, type TestCoderd } from '../support/coderd.js';
@@ -122,4 +124,31 @@ test('without node on PATH, the init script runs the standalone agent, which ser
   agent.kill('SIGTERM');
   assert.equal(await exited, 0, output);
   await eventually('disconnected', async () => (await state()).status === 'disconnected');
+});
+
+test('the standalone agent goes out gzip-compressed to clients that accept it; both forms are the checksummed bytes', async () => {
+  const url = new URL(`/bin/hangar-agent-linux-${arch}`, coderd.url);
+  const raw = (acceptEncoding: string) =>
+    new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) =>
+      get(url, { headers: { 'Accept-Encoding': acceptEncoding } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }),
+        );
+      }).on('error', reject),
+    );
+  const sum = (await (await fetch(`${url.href}.sha256`)).text()).split(' ')[0];
+  const plain = await raw('identity');
+  const zipped = await raw('br, gzip');
+  const refused = await raw('gzip;q=0');
+  assert.equal(plain.encoding, undefined);
+  assert.equal(refused.encoding, undefined);
+  assert.equal(zipped.encoding, 'gzip');
+  assert.ok(
+    zipped.body.length < plain.body.length / 2,
+    `${zipped.body.length} of ${plain.body.length} bytes`,
+  );
+  for (const body of [plain.body, gunzipSync(zipped.body)])
+    assert.equal(createHash('sha256').update(body).digest('hex'), sum);
 });
