@@ -3,8 +3,7 @@
 // client reading the written config, curl and plain TCP clients through port-forward.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -16,6 +15,16 @@ import { HangarClient } from '../../src/sdk/hangar-client.js';
 import type { WorkspaceAgent } from '../../src/sdk/workspaces.js';
 import { cliOwner, echoTemplateDir, startCliSession, type CliSession } from '../support/cli-session.js';
 import { hangarBin } from '../support/server.js';
+import {
+  consecutiveFreePorts,
+  consecutiveServers,
+  echoServer,
+  exchange,
+  listen,
+  portOf,
+  refused,
+  sha256,
+} from '../support/tcp.js';
 
 const tokens = {
   dev: '00000000-0000-4000-8000-0000000000d1',
@@ -86,71 +95,6 @@ async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 60
     await sleep(100);
   }
 }
-
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-/** Sends `payload`, half-closes, and resolves with everything read until the far end's EOF. */
-function exchange(port: number, payload: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const c = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () => c.end(payload));
-    const chunks: Buffer[] = [];
-    c.on('data', (d: Buffer) => chunks.push(d));
-    c.on('end', () => {
-      c.destroy();
-      resolve(Buffer.concat(chunks));
-    });
-    c.on('error', reject);
-  });
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = net.connect(port, '127.0.0.1', () => {
-      c.destroy();
-      resolve(false);
-    });
-    c.on('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
-  });
-}
-
-async function listen(server: net.Server, port = 0): Promise<number> {
-  server.listen(port, '127.0.0.1');
-  await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
-  return (server.address() as net.AddressInfo).port;
-}
-
-/** `n` servers on consecutive ports (a remote range), each made by `make(i)`. */
-async function consecutiveServers(n: number, make: (i: number) => net.Server): Promise<net.Server[]> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const servers: net.Server[] = [];
-    try {
-      for (let i = 0; i < n; i++) {
-        const s = make(i);
-        servers.push(s);
-        await listen(s, base + i);
-      }
-      return servers;
-    } catch {
-      for (const s of servers) s.close();
-    }
-  }
-}
-
-/** A free run of `n` local ports (closed again, for port-forward to take). */
-async function consecutiveFreePorts(n: number): Promise<number> {
-  const servers = await consecutiveServers(n, () => net.createServer());
-  const base = (servers[0]!.address() as net.AddressInfo).port;
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return base;
-}
-
-/** A TCP echo that keeps half-close and says which server answered. */
-const taggedEcho = (tag: string) =>
-  net.createServer({ allowHalfOpen: true }, (c) => {
-    c.write(tag);
-    c.pipe(c);
-  });
 
 describe('cli ssh access: config-ssh, port-forward, autostart', { timeout: 600_000 }, () => {
   let s: CliSession;
@@ -251,7 +195,7 @@ describe('cli ssh access: config-ssh, port-forward, autostart', { timeout: 600_0
   });
 
   it('ssh -R through the written config carries data both ways with half-close', async () => {
-    const echo = taggedEcho('');
+    const echo = echoServer('');
     const echoPort = await listen(echo);
     closers.push(() => echo.close());
     for (let attempt = 0; ; attempt++) {
@@ -282,7 +226,7 @@ describe('cli ssh access: config-ssh, port-forward, autostart', { timeout: 600_0
         assert.ok(up, fwd.stderr());
         const payload = randomBytes(4 * 1024 * 1024);
         const back = await exchange(port, payload);
-        assert.equal(sha(back), sha(payload));
+        assert.equal(sha256(back), sha256(payload));
         assert.equal(String(await exchange(port, Buffer.from('short'))), 'short');
         return;
       } finally {
@@ -294,8 +238,8 @@ describe('cli ssh access: config-ssh, port-forward, autostart', { timeout: 600_0
   it('port-forward: curl through one port, a range to the right servers, 50 MB intact, backpressure, Ctrl-C', async () => {
     const web = http.createServer((req, res) => res.end(`hello from the workspace: ${req.url}`));
     const webPort = await listen(web);
-    const range = await consecutiveServers(3, (i) => taggedEcho(`srv${i}:`));
-    const remoteBase = (range[0]!.address() as net.AddressInfo).port;
+    const range = await consecutiveServers(3, (i) => echoServer(`srv${i}:`));
+    const remoteBase = portOf(range[0]!);
     let firehoseWritten = 0;
     const firehose = net.createServer((c) => {
       const chunk = Buffer.alloc(64 * 1024, 1);
@@ -353,7 +297,7 @@ describe('cli ssh access: config-ssh, port-forward, autostart', { timeout: 600_0
       const back = await exchange(localBase, payload);
       const seconds = (Date.now() - started) / 1000;
       assert.equal(back.length, payload.length + 'srv0:'.length);
-      assert.equal(sha(back.subarray(5)), sha(payload));
+      assert.equal(sha256(back.subarray(5)), sha256(payload));
       process.stderr.write(
         `# port-forward echo of 50 MiB: ${((2 * 50) / seconds).toFixed(0)} MiB/s both ways\n`,
       );

@@ -29,7 +29,7 @@ import { allWorkspaces } from './workspaces/list.js';
 interface ConfigSshFlags {
   sshConfigFile: string;
   sshHostPrefix: string;
-  sshOption: string[];
+  sshOption?: string[];
   hangarBinaryPath?: string;
   dryRun?: boolean;
   yes?: boolean;
@@ -89,14 +89,13 @@ export function configSshCommand(): Command {
     .option(
       '-o, --ssh-option <Keyword=value>',
       'An extra option for every host, e.g. ForwardAgent=yes (repeatable).',
-      (v: string, prev: string[]) => [...prev, v],
-      [],
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
     )
     .option('--hangar-binary-path <path>', 'The hangar executable the ProxyCommand runs (default: this one).')
     .option('-n, --dry-run', 'Show the changes without writing them.')
     .option('-y, --yes', 'Write the changes without asking.')
     .action(async (flags: ConfigSshFlags, cmd: Command) => {
-      const extraOptions = flags.sshOption.map(parseSshOption);
+      const extraOptions = (flags.sshOption ?? []).map(parseSshOption);
       const client = await authedClient(cmd);
       const configDir = resolveConfigDir(globalsOf(cmd).globalConfig);
       const file = path.resolve(expandHome(flags.sshConfigFile));

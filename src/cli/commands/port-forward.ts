@@ -14,7 +14,7 @@ import { TcpForwarder } from './port-forward/tcp-forwarder.js';
 import { dialAgent, resolveAgent } from './workspaces/agent-connection.js';
 
 interface PortForwardFlags {
-  tcp: string[];
+  tcp?: string[];
   disableAutostart?: boolean;
 }
 
@@ -40,16 +40,16 @@ export function portForwardCommand(): Command {
       '--tcp <[bind:]local:remote>',
       'Ports to forward, e.g. 8080, 8080:3000, 127.0.0.1:8080:3000 or 8000-8005:9000-9005 (repeatable, comma-separated).',
       collectCommaList,
-      [],
     )
     .option('--disable-autostart', 'Fail instead of starting a stopped workspace.')
     .action(async (ref: string, flags: PortForwardFlags, cmd: Command) => {
-      if (flags.tcp.length === 0)
+      const specs = flags.tcp ?? [];
+      if (specs.length === 0)
         throw new CliError('Nothing to forward: pass at least one --tcp.', {
           exitCode: ExitCode.usage,
           hint: 'For example: hangar port-forward dev --tcp 8080:3000',
         });
-      const mappings = parsePortSpecs(flags.tcp);
+      const mappings = parsePortSpecs(specs);
       const client = await authedClient(cmd);
       const agent = await resolveAgent(client, ref, { autostart: !flags.disableAutostart });
       const warn = (line: string) => process.stderr.write(`${line}\n`);
