@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HangarClient } from '../../src/sdk/hangar-client.js';
+import type { HangarClient } from '../../src/sdk/hangar-client.js';
 import type { WorkspaceAgent } from '../../src/sdk/workspaces.js';
-import { cliOwner, echoTemplateDir, startCliSession, type CliSession } from '../support/cli-session.js';
+import { ownerClient, echoTemplateDir, startCliSession, type CliSession } from '../support/cli-session.js';
 import { hangarBin } from '../support/server.js';
 import {
   consecutiveFreePorts,
@@ -114,10 +114,7 @@ describe('cli ssh access: config-ssh, port-forward, autostart', { timeout: 600_0
 
   before(async () => {
     s = await startCliSession();
-    client = new HangarClient(s.server.url);
-    client.sessionToken = (
-      await client.users.login({ email: cliOwner.email, password: cliOwner.password })
-    ).session_token;
+    client = await ownerClient(s);
     await s.ok(
       'templates',
       'push',

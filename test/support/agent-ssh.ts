@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { commandEnv, currentUser } from '../../src/agent/command-env.js';
 import { AgentSshServer } from '../../src/agent/ssh/ssh-server.js';
+import { defaultHostOptions } from '../../src/cli/commands/config-ssh/ssh-config-block.js';
 import type { AgentManifest } from '../../src/sdk/agent-api.js';
 import { nopLogger } from '../../src/sdk/logger.js';
 import { freePort, listen, refused } from './tcp.js';
@@ -76,15 +77,11 @@ export async function startAgentSsh(): Promise<AgentSsh> {
   });
   const listener = net.createServer((socket) => server.handle(socket));
   const port = await listen(listener);
+  // The options config-ssh writes: no host key checks (a test server's key is new each run).
   const sshOpts = () => [
     '-F',
     '/dev/null',
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-    '-o',
-    'LogLevel=ERROR',
+    ...defaultHostOptions.flatMap(([k, v]) => ['-o', `${k}=${v}`]),
     '-o',
     'BatchMode=yes',
     '-p',

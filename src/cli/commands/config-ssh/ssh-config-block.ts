@@ -91,14 +91,23 @@ export function proxyCommandWord(field: string, word: string): string {
   return shellQuote(checkConfigValue(field, word)).replace(/%/g, '%%');
 }
 
-/** `<hangar> --global-config <dir> ssh --stdio <target>`, ready for a ProxyCommand line or `-o ProxyCommand=`. */
-export function proxyCommand(hangarCommand: string[], configDir: string | undefined, target: string): string {
+/**
+ * `<hangar> --global-config <dir> ssh --stdio [flags] <target>`, ready for a ProxyCommand line or
+ * `-o ProxyCommand=`.
+ */
+export function proxyCommand(
+  hangarCommand: string[],
+  configDir: string | undefined,
+  target: string,
+  sshFlags: string[] = [],
+): string {
   if (hangarCommand.length === 0) throw invalid('hangar-binary-path', 'The hangar command is empty.');
   return [
     ...hangarCommand.map((w) => proxyCommandWord('hangar-binary-path', w)),
     ...(configDir === undefined ? [] : ['--global-config', proxyCommandWord('global-config', configDir)]),
     'ssh',
     '--stdio',
+    ...sshFlags.map((f) => proxyCommandWord('ssh', f)),
     proxyCommandWord('workspace', target),
   ].join(' ');
 }
