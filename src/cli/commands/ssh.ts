@@ -5,46 +5,14 @@
  */
 import { spawn } from 'node:child_process';
 import { Command } from 'commander';
-import { SessionTokenHeader } from '../../sdk/headers.js';
-import type { HangarClient } from '../../sdk/hangar-client.js';
-import { dialRawUpgrade } from '../../sdk/tunnel/index.js';
-import { shellQuote } from '../../sdk/shell-quote.js';
-import type { WorkspaceAgent } from '../../sdk/workspaces.js';
-import { CliError, ExitCode } from '../errors.js';
+import { CliError } from '../errors.js';
 import { authedClient } from '../session.js';
-import { getWorkspace } from './workspaces/workspace-ref.js';
+import { proxyCommand } from './config-ssh/ssh-config-block.js';
+import { dialAgent, resolveAgent } from './workspaces/agent-connection.js';
 
-/** `owner/name.agent` → the workspace's agent (the only one, or the one named). */
-export async function resolveAgent(client: HangarClient, ref: string): Promise<WorkspaceAgent> {
-  const dot = ref.lastIndexOf('.');
-  const [workspaceRef, agentName] = dot > 0 ? [ref.slice(0, dot), ref.slice(dot + 1)] : [ref, undefined];
-  const workspace = await getWorkspace(client, workspaceRef);
-  const agents = workspace.latest_build.resources.flatMap((r) => r.agents);
-  const agent = agentName ? agents.find((a) => a.name === agentName) : agents[0];
-  if (!agent) {
-    throw new CliError(
-      agentName
-        ? `Workspace "${workspace.name}" has no agent "${agentName}" (it has: ${agents.map((a) => a.name).join(', ') || 'none'}).`
-        : `Workspace "${workspace.name}" has no agent; is it running? (status: ${workspace.latest_build.status})`,
-      { exitCode: ExitCode.notFound },
-    );
-  }
-  if (!agentName && agents.length > 1)
-    throw new CliError(
-      `Workspace "${workspace.name}" has several agents; name one: ${workspace.name}.<agent>.`,
-      {
-        exitCode: ExitCode.usage,
-      },
-    );
-  return agent;
-}
-
-/** Opens one tunnel stream to a service of the agent (`ssh`, `tcp:127.0.0.1:8080`). */
-export async function dialAgent(client: HangarClient, agentId: string, target: string) {
-  const url = client.apiUrl(`/workspaceagents/${encodeURIComponent(agentId)}/tunnel`, { target });
-  return dialRawUpgrade(url, {
-    headers: client.sessionToken ? { [SessionTokenHeader]: client.sessionToken } : {},
-  });
+interface SshFlags {
+  stdio?: boolean;
+  disableAutostart?: boolean;
 }
 
 export function sshCommand(): Command {
@@ -53,9 +21,10 @@ export function sshCommand(): Command {
     .argument('<workspace>', 'NAME, OWNER/NAME, or either with .AGENT')
     .argument('[command...]', 'a command to run instead of a shell')
     .option('--stdio', 'Pipe the SSH connection on stdin and stdout (for ProxyCommand).')
-    .action(async (ref: string, command: string[], flags: { stdio?: boolean }, cmd: Command) => {
+    .option('--disable-autostart', 'Fail instead of starting a stopped workspace.')
+    .action(async (ref: string, command: string[], flags: SshFlags, cmd: Command) => {
       const client = await authedClient(cmd);
-      const agent = await resolveAgent(client, ref);
+      const agent = await resolveAgent(client, ref, { autostart: !flags.disableAutostart });
       if (flags.stdio) {
         const socket = await dialAgent(client, agent.id, 'ssh');
         process.stdin.pipe(socket);
@@ -67,10 +36,10 @@ export function sshCommand(): Command {
         return;
       }
       // The system ssh runs this same command with --stdio; it inherits the session through env.
-      const proxy = [process.execPath, process.argv[1]!, 'ssh', '--stdio', ref].map(shellQuote);
+      const proxy = proxyCommand([process.execPath, process.argv[1]!], undefined, ref);
       const args = [
         '-o',
-        `ProxyCommand=${proxy.join(' ')}`,
+        `ProxyCommand=${proxy}`,
         '-o',
         'StrictHostKeyChecking=no',
         '-o',
