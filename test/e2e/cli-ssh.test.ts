@@ -134,11 +134,12 @@ describe('cli ssh access: config-ssh, port-forward, autostart', { timeout: 600_0
     await s.ok('create', 'pair', '-t', 'duo', '-y');
     // The workspace's agent, as its template would start it (here, a process of this machine).
     const home = await mkdtemp(path.join(tmpdir(), 'hangar-agent-home-'));
-    // As the init script starts it: URL and token in the environment.
+    // The URL as a flag (the root command has a --url of its own, which must not take it), the
+    // token in the environment as the init script passes it.
     agentProcess = start(
       process.execPath,
-      [hangarBin, 'agent', '--log-level', 'warn'],
-      userEnv({ HOME: home, CODER_AGENT_URL: s.server.url, CODER_AGENT_TOKEN: tokens.dev }),
+      [hangarBin, 'agent', '--url', s.server.url, '--log-level', 'warn'],
+      userEnv({ HOME: home, CODER_AGENT_TOKEN: tokens.dev }),
     );
     await until('the agent to connect', async () => (await agentOf('dev'))?.status === 'connected').catch(
       (err: Error) => {

@@ -15,6 +15,21 @@ interface AgentFlags {
   logLevel: string;
 }
 
+/**
+ * The root command also has --url and --token (for the user's session), and commander hands a flag
+ * typed after the subcommand to the root when both define it. A value typed on the command line
+ * wins over the agent's CODER_AGENT_* environment, as flags do everywhere else.
+ */
+function typedOnCommandLine(
+  cmd: Command,
+  name: 'url' | 'token',
+  local: string | undefined,
+): string | undefined {
+  const root = cmd.parent;
+  if (root?.getOptionValueSource(name) === 'cli') return root.opts<Record<string, string>>()[name];
+  return local;
+}
+
 export function agentCommand(): Command {
   return new Command('agent')
     .description('Run the workspace agent (started by a template, not by hand).')
@@ -28,7 +43,12 @@ export function agentCommand(): Command {
         .env('CODER_AGENT_LOG_LEVEL')
         .default('info'),
     )
-    .action(async (flags: AgentFlags) => {
+    .action(async (local: AgentFlags, cmd: Command) => {
+      const flags = {
+        ...local,
+        url: typedOnCommandLine(cmd, 'url', local.url),
+        token: typedOnCommandLine(cmd, 'token', local.token),
+      };
       const token =
         flags.token ?? (flags.tokenFile ? (await readFile(flags.tokenFile, 'utf8')).trim() : undefined);
       if (!flags.url)
