@@ -8,6 +8,7 @@
 import { agentLifecycleStates } from '../sdk/agent-api.js';
 import type { AgentClient } from '../sdk/agent-client.js';
 import type { Logger } from '../sdk/logger.js';
+import { Coalescer } from '../sdk/coalesce.js';
 import { sleep } from '../sdk/sleep.js';
 import type { WorkspaceAgentLifecycle } from '../sdk/workspaces.js';
 
@@ -20,7 +21,7 @@ export class LifecycleReporter {
   private readonly changes: Change[] = [];
   private reported = 0;
   private agentId: string | undefined;
-  private sending: Promise<void> | undefined;
+  private readonly sender = new Coalescer(() => this.sendAll());
   private readonly closing = new AbortController();
 
   constructor(
@@ -40,7 +41,7 @@ export class LifecycleReporter {
       return false;
     }
     this.changes.push({ state, changed_at: new Date().toISOString() });
-    void this.drain();
+    void this.sender.run();
     return true;
   }
 
@@ -48,24 +49,17 @@ export class LifecycleReporter {
   setAgent(agentId: string): void {
     if (this.agentId !== undefined && this.agentId !== agentId) this.reported = 0;
     this.agentId = agentId;
-    void this.drain();
+    void this.sender.run();
   }
 
   /** Resolves when every state so far is reported, or after `timeoutMs`. */
-  async flush(timeoutMs = 10_000): Promise<void> {
-    let t: NodeJS.Timeout | undefined;
-    await Promise.race([this.drain(), new Promise<void>((resolve) => (t = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(t);
+  flush(timeoutMs = 10_000): Promise<void> {
+    return this.sender.runWithin(timeoutMs);
   }
 
   async close(timeoutMs = 5_000): Promise<void> {
     await this.flush(timeoutMs);
     this.closing.abort();
-  }
-
-  private drain(): Promise<void> {
-    this.sending ??= this.sendAll().finally(() => (this.sending = undefined));
-    return this.sending;
   }
 
   private async sendAll(): Promise<void> {

@@ -10,6 +10,7 @@ import type { AgentClient } from '../sdk/agent-client.js';
 import { HangarError } from '../sdk/errors.js';
 import type { Logger } from '../sdk/logger.js';
 import type { LogLevel } from '../sdk/provisioner-jobs.js';
+import { Coalescer } from '../sdk/coalesce.js';
 import { sleep } from '../sdk/sleep.js';
 import { agentLogOutputMaxChars, agentLogsMaxBytes } from '../sdk/workspace-agents.js';
 
@@ -35,7 +36,7 @@ export class AgentLogSender {
   private queuedBytes = 0;
   private overflowed = false;
   private droppedWarned = false;
-  private sending: Promise<void> | undefined;
+  private readonly sender = new Coalescer(() => this.sendAll());
   private timer: NodeJS.Timeout | undefined;
   private readonly closing = new AbortController();
 
@@ -64,7 +65,7 @@ export class AgentLogSender {
     }
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      void this.drain();
+      void this.sender.run();
     }, this.opts.batchDelayMs ?? 50);
   }
 
@@ -72,22 +73,13 @@ export class AgentLogSender {
   async flush(timeoutMs = 10_000): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const done = this.drain();
-    let t: NodeJS.Timeout | undefined;
-    await Promise.race([done, new Promise<void>((resolve) => (t = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(t);
+    await this.sender.runWithin(timeoutMs);
   }
 
   /** A last flush, then stops retrying. */
   async close(timeoutMs = 5_000): Promise<void> {
     await this.flush(timeoutMs);
     this.closing.abort();
-  }
-
-  private drain(): Promise<void> {
-    // One sender at a time; it keeps going until every queue is empty.
-    this.sending ??= this.sendAll().finally(() => (this.sending = undefined));
-    return this.sending;
   }
 
   private async sendAll(): Promise<void> {

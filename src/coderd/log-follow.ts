@@ -6,6 +6,7 @@
  * left the latest build); it is checked before each read, so the last read has every row.
  */
 import { InvalidInput } from '../sdk/errors.js';
+import { Coalescer } from '../sdk/coalesce.js';
 import { currentActor, withActor } from '../database/authz/actor-context.js';
 import type { RequestContext } from './request-context.js';
 import { acceptWebSocket, isUpgrade } from './websocket.js';
@@ -43,34 +44,23 @@ export async function followLogs<Row extends { id: string }>(
   let last = after;
   let ended = false;
   let first = true;
-  let busy: Promise<void> | undefined;
-  let again = false;
   const ws = await acceptWebSocket(ctx);
-  const drain = async (): Promise<void> => {
-    // One reader at a time; hints that arrive meanwhile trigger one more pass.
-    if (busy) {
-      again = true;
-      return busy;
+  // One reader at a time; hints that arrive meanwhile make it read once more.
+  const reader = new Coalescer(async () => {
+    if (ended) return;
+    const over = await withActor(actor, () => log.ended());
+    const rows = await withActor(actor, () => log.rowsAfter(last));
+    if (rows.length > 0 || (first && log.sendEmptyFirst)) {
+      for (const frame of log.frames(rows)) {
+        if (ws.readyState !== ws.OPEN) return;
+        ws.send(frame);
+      }
     }
-    busy = (async () => {
-      do {
-        again = false;
-        const over = await withActor(actor, () => log.ended());
-        const rows = await withActor(actor, () => log.rowsAfter(last));
-        if (rows.length > 0 || (first && log.sendEmptyFirst)) {
-          for (const frame of log.frames(rows)) {
-            if (ws.readyState !== ws.OPEN) return;
-            ws.send(frame);
-          }
-        }
-        first = false;
-        if (rows.length > 0) last = Number(rows[rows.length - 1]!.id);
-        if (over) ended = true;
-      } while (again && !ended);
-    })().finally(() => (busy = undefined));
-    return busy;
-  };
-  const onHint = () => void drain().then(closeIfEnded, fail);
+    first = false;
+    if (rows.length > 0) last = Number(rows[rows.length - 1]!.id);
+    if (over) ended = true;
+  });
+  const onHint = () => void reader.run().then(closeIfEnded, fail);
   const unsubscribes = await Promise.all(log.channels.map((c) => pubsub.subscribe(c, onHint, onHint)));
   function closeIfEnded() {
     if (ended && ws.readyState === ws.OPEN) ws.close(1000, 'end of logs');
@@ -81,5 +71,5 @@ export async function followLogs<Row extends { id: string }>(
   }
   ws.on('close', () => void Promise.all(unsubscribes.map((u) => u())).catch(() => {}));
   ws.on('message', () => {}); // Clients have nothing to say; ignore rather than error.
-  await drain().then(closeIfEnded, fail);
+  await reader.run().then(closeIfEnded, fail);
 }

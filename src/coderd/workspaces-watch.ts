@@ -8,6 +8,7 @@ import { toWorkspaces } from './workspaces-convert.js';
 import { NotFound } from '../sdk/errors.js';
 import { workspaceEventChannel } from './workspace-events.js';
 import { startEventStream } from './httpapi/sse.js';
+import { Coalescer } from '../sdk/coalesce.js';
 
 export async function watchWorkspace(ctx: RequestContext): Promise<void> {
   const { store, pubsub } = ctx.api;
@@ -23,26 +24,12 @@ export async function watchWorkspace(ctx: RequestContext): Promise<void> {
   const { send, closed } = startEventStream(ctx);
   send('data', first);
   // Coalesce bursts of hints: one re-read at a time, one more if hints came meanwhile.
-  let busy = false;
-  let again = false;
-  const refresh = async (): Promise<void> => {
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
-    try {
-      do {
-        again = false;
-        send('data', await read());
-      } while (again);
-    } catch (err) {
+  const reader = new Coalescer(async () => send('data', await read()));
+  const refresh = () =>
+    reader.run().catch((err: unknown) => {
       ctx.logger.warn({ err }, 'workspace watch re-read failed');
       send('error', { message: 'Could not read the workspace.' });
-    } finally {
-      busy = false;
-    }
-  };
+    });
   const unsubscribe = await pubsub.subscribe(
     workspaceEventChannel(id),
     () => void refresh(),

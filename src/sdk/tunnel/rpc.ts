@@ -22,7 +22,8 @@ export type RpcHandler = (params: unknown) => Promise<unknown>;
 async function readAll(stream: Duplex, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  // Not destroyed at the end of the request: the reply goes out on the same stream.
+  for await (const chunk of stream.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > limit) throw new TunnelError('limit', `The message is larger than ${limit} bytes.`);
     chunks.push(chunk);
