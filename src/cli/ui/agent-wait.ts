@@ -166,7 +166,8 @@ export async function waitForAgent(
     if (!showStartupLogs && agent.lifecycle_state === 'ready') return;
     const stage = `Running workspace agent startup scripts${opts.wait ? '' : ' (non-blocking)'}`;
     w.start(stage);
-    if (opts.wait) {
+    // Following only makes sense while there is something to wait for.
+    if (opts.wait && starting(agent.lifecycle_state)) {
       w.note('==> To connect at once, run again with --wait=no (or HANGAR_SSH_WAIT=no).');
       const stream = followLogs(client, agentId, w.after, (l) => w.log(l));
       await until((a) => !starting(a.lifecycle_state));
