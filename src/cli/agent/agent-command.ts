@@ -38,7 +38,7 @@ export function agentCommand(): Command {
     .addOption(
       new Option(
         '--script-data-dir <dir>',
-        'Where scripts keep data (CODER_SCRIPT_DATA_DIR; default ~/.hangar/agent).',
+        "Parent of the scripts' data directories (default ~/.hangar/agent).",
       ).env('CODER_AGENT_SCRIPT_DATA_DIR'),
     )
     .action(async (flags: AgentFlags) => {
