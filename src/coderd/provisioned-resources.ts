@@ -350,7 +350,7 @@ export async function jobResources(
           run_on_start: s.run_on_start ?? false,
           run_on_stop: s.run_on_stop ?? false,
           start_blocks_login: s.start_blocks_login ?? false,
-          timeout_seconds: s.timeout_seconds ?? 0,
+          timeout: (s.timeout_seconds ?? 0) * 1e9,
           display_name: s.display_name ?? '',
         })),
     };

@@ -162,7 +162,7 @@ export class ScriptRunner {
       script: script.script,
       env,
       cwd: await opts.workingDir(),
-      timeoutMs: script.timeout_seconds * 1000,
+      timeoutMs: script.timeout / 1e6,
       logPath,
       signal,
       killGraceMs: opts.killGraceMs,
