@@ -30,7 +30,7 @@ export async function followJobLogs(
     channels: [jobLogsChannel(jobId)],
     ended: async () => {
       const job = await read.job();
-      return !job || job.completed_at !== null;
+      return !job || Boolean(job.completed_at);
     },
     rowsAfter: read.logs,
     frames: (rows) => rows.map((l) => JSON.stringify(toProvisionerJobLog(l))),
