@@ -39,9 +39,12 @@ test('an agent fetches its manifest, reports ready, shows connected, and off/dis
   assert.equal(manifest.agent_id, agentId);
   assert.equal(manifest.workspace_id, workspaceId);
   assert.deepEqual(manifest.environment_variables, { FOO: 'bar' });
-  await eventually('connected', async () => (await agentState(agentId)).status === 'connected');
+  // The lifecycle is reported beside the connection, so either may come first.
+  await eventually('connected and ready', async () => {
+    const a = await agentState(agentId);
+    return a.status === 'connected' && a.lifecycle_state === 'ready';
+  });
   const connected = await agentState(agentId);
-  assert.equal(connected.lifecycle_state, 'ready');
   assert.equal(connected.expanded_directory, expandDirectory('~/src'));
   assert.ok(connected.version);
   await agent.close();

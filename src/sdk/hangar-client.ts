@@ -6,12 +6,14 @@ import { UsersClient } from './users-client.js';
 import { ProvisionerClient } from './provisioner-client.js';
 import { TemplatesClient } from './templates-client.js';
 import { WorkspacesClient } from './workspaces-client.js';
+import { WorkspaceAgentsClient } from './workspace-agents-client.js';
 
 export class HangarClient extends Client {
   readonly users = new UsersClient(this);
   readonly provisioners = new ProvisionerClient(this);
   readonly templates = new TemplatesClient(this);
   readonly workspaces = new WorkspacesClient(this);
+  readonly agents = new WorkspaceAgentsClient(this);
 
   buildInfo(): Promise<BuildInfoResponse> {
     return this.request('GET', '/buildinfo');

@@ -22,3 +22,6 @@ export * from './templates.js';
 export * from './workspaces.js';
 export * from './templates-client.js';
 export * from './workspaces-client.js';
+export * from './workspace-agents.js';
+export * from './workspace-agents-client.js';
+export * from './cron.js';

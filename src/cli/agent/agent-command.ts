@@ -13,6 +13,8 @@ interface AgentFlags {
   token?: string;
   tokenFile?: string;
   logLevel: string;
+  logDir?: string;
+  scriptDataDir?: string;
 }
 
 /**
@@ -43,6 +45,17 @@ export function agentCommand(): Command {
         .env('CODER_AGENT_LOG_LEVEL')
         .default('info'),
     )
+    .addOption(
+      new Option('--log-dir <dir>', 'Where script log files go (default ~/.hangar/agent/logs).').env(
+        'CODER_AGENT_LOG_DIR',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--script-data-dir <dir>',
+        "Parent of the scripts' data directories (default ~/.hangar/agent).",
+      ).env('CODER_AGENT_SCRIPT_DATA_DIR'),
+    )
     .action(async (local: AgentFlags, cmd: Command) => {
       const flags = {
         ...local,
@@ -60,7 +73,13 @@ export function agentCommand(): Command {
           validations: [{ field: 'token', detail: 'Pass --token, --token-file or set CODER_AGENT_TOKEN.' }],
         });
       const logger = createLogger({ level: flags.logLevel, name: 'agent' });
-      const agent = new Agent({ url: new URL(flags.url), token, logger });
+      const agent = new Agent({
+        url: new URL(flags.url),
+        token,
+        logger,
+        logDir: flags.logDir,
+        scriptDataDir: flags.scriptDataDir,
+      });
       agent.start();
       // Terraform stops a local agent with SIGTERM; a terminal with SIGINT. Both shut down cleanly.
       await new Promise<void>((resolve) => {
