@@ -22,3 +22,5 @@ export * from './templates.js';
 export * from './workspaces.js';
 export * from './templates-client.js';
 export * from './workspaces-client.js';
+export * from './workspace-agent-streams.js';
+export * from './workspace-agents-client.js';
