@@ -223,14 +223,16 @@ export function TokensPage() {
                     <td>
                       <RelativeTime iso={t.expires_at} />
                     </td>
-                    <td className="row-actions">
-                      <button
-                        type="button"
-                        className="btn btn-small btn-danger-outline"
-                        onClick={() => setDeleting({ id: t.id, name: t.token_name })}
-                      >
-                        Delete…
-                      </button>
+                    <td>
+                      <div className="row-actions">
+                        <button
+                          type="button"
+                          className="btn btn-small btn-danger-outline"
+                          onClick={() => setDeleting({ id: t.id, name: t.token_name })}
+                        >
+                          Delete…
+                        </button>
+                      </div>
                     </td>
                   </tr>
                 ))}

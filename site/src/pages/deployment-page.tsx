@@ -215,21 +215,23 @@ function Jobs({ org }: { org: string }) {
                   <td>
                     <RelativeTime iso={j.created_at} />
                   </td>
-                  <td className="row-actions">
-                    {(j.status === 'pending' || j.status === 'running') && (
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        disabled={cancel.busy}
-                        onClick={() =>
-                          void cancel
-                            .run(() => api.provisioners.cancelJob(org, j.id))
-                            .then(() => jobs.reload())
-                        }
-                      >
-                        Cancel
-                      </button>
-                    )}
+                  <td>
+                    <div className="row-actions">
+                      {(j.status === 'pending' || j.status === 'running') && (
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          disabled={cancel.busy}
+                          onClick={() =>
+                            void cancel
+                              .run(() => api.provisioners.cancelJob(org, j.id))
+                              .then(() => jobs.reload())
+                          }
+                        >
+                          Cancel
+                        </button>
+                      )}
+                    </div>
                   </td>
                 </tr>
               ))}

@@ -231,42 +231,44 @@ export function UsersPage() {
                     <td>
                       <RelativeTime iso={u.last_seen_at} />
                     </td>
-                    <td className="row-actions">
-                      {u.id !== me.id && (
-                        <>
-                          {roles.data && <RolesEditor user={u} roles={roles.data} onSaved={replace} />}
-                          {u.status === 'active' ? (
+                    <td>
+                      <div className="row-actions">
+                        {u.id !== me.id && (
+                          <>
+                            {roles.data && <RolesEditor user={u} roles={roles.data} onSaved={replace} />}
+                            {u.status === 'active' ? (
+                              <button
+                                type="button"
+                                className="btn btn-small"
+                                disabled={action.busy}
+                                onClick={() =>
+                                  void action.run(async () => replace(await api.users.suspend(u.id)))
+                                }
+                              >
+                                Suspend
+                              </button>
+                            ) : (
+                              <button
+                                type="button"
+                                className="btn btn-small"
+                                disabled={action.busy}
+                                onClick={() =>
+                                  void action.run(async () => replace(await api.users.activate(u.id)))
+                                }
+                              >
+                                Activate
+                              </button>
+                            )}
                             <button
                               type="button"
-                              className="btn btn-small"
-                              disabled={action.busy}
-                              onClick={() =>
-                                void action.run(async () => replace(await api.users.suspend(u.id)))
-                              }
+                              className="btn btn-small btn-danger-outline"
+                              onClick={() => setDeleting(u)}
                             >
-                              Suspend
+                              Delete…
                             </button>
-                          ) : (
-                            <button
-                              type="button"
-                              className="btn btn-small"
-                              disabled={action.busy}
-                              onClick={() =>
-                                void action.run(async () => replace(await api.users.activate(u.id)))
-                              }
-                            >
-                              Activate
-                            </button>
-                          )}
-                          <button
-                            type="button"
-                            className="btn btn-small btn-danger-outline"
-                            onClick={() => setDeleting(u)}
-                          >
-                            Delete…
-                          </button>
-                        </>
-                      )}
+                          </>
+                        )}
+                      </div>
                     </td>
                   </tr>
                 ))}

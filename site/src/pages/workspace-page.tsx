@@ -13,6 +13,7 @@ import { PageHeader, useTitle } from '../components/layout.js';
 import { WorkspaceStatusPill } from '../components/status.js';
 import { RelativeTime } from '../components/time.js';
 import { useAction, useApi } from '../hooks/use-api.js';
+import { duration } from '../lib/format.js';
 import { Link, useLocation } from '../router.js';
 import { AgentCard } from './workspace-agent.js';
 import { BuildHistory, BuildLog } from './workspace-builds.js';
@@ -213,7 +214,7 @@ export function WorkspacePage({ owner, name }: { owner: string; name: string }) 
             <Link to={`/templates/${encodeURIComponent(w.template_name)}`}>
               {w.template_display_name || w.template_name}
             </Link>{' '}
-            · version {latest.template_version_name} · last used <RelativeTime iso={w.last_used_at} />
+            · last used <RelativeTime iso={w.last_used_at} />
             {w.outdated && <span className="tag tag-warn">outdated</span>}
           </>
         }
@@ -270,14 +271,6 @@ export function WorkspacePage({ owner, name }: { owner: string; name: string }) 
             )}
           </section>
           <BuildLog key={selected.id} build={selected} />
-        </div>
-        <aside className="workspace-side">
-          <section className="card" aria-labelledby="parameters-heading">
-            <div className="card-header">
-              <h2 id="parameters-heading">Parameters</h2>
-            </div>
-            <Parameters build={latest} />
-          </section>
           <section className="card" aria-labelledby="history-heading">
             <div className="card-header">
               <h2 id="history-heading">Build history</h2>
@@ -290,6 +283,41 @@ export function WorkspacePage({ owner, name }: { owner: string; name: string }) 
                 b.build_number === latest.build_number ? here : `${here}?build=${b.build_number}`
               }
             />
+          </section>
+        </div>
+        <aside className="workspace-side">
+          <section className="card" aria-labelledby="parameters-heading">
+            <div className="card-header">
+              <h2 id="parameters-heading">Parameters</h2>
+            </div>
+            <Parameters build={latest} />
+          </section>
+          <section className="card" aria-labelledby="details-heading">
+            <h2 id="details-heading">Details</h2>
+            <dl className="kv">
+              <div>
+                <dt>Owner</dt>
+                <dd>{w.owner_name}</dd>
+              </div>
+              <div>
+                <dt>Template</dt>
+                <dd>{w.template_display_name || w.template_name}</dd>
+              </div>
+              <div>
+                <dt>Version</dt>
+                <dd>{latest.template_version_name}</dd>
+              </div>
+              <div>
+                <dt>Created</dt>
+                <dd>
+                  <RelativeTime iso={w.created_at} />
+                </dd>
+              </div>
+              <div>
+                <dt>Autostop</dt>
+                <dd>{w.ttl_ms ? duration(w.ttl_ms) + ' after start' : 'Off'}</dd>
+              </div>
+            </dl>
           </section>
         </aside>
       </div>
