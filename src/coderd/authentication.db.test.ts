@@ -117,6 +117,17 @@ test('a cookie-authenticated write must come from the dashboard origin (CSRF)', 
   assert.equal(read.status, 200, 'reads are not writes (CORS keeps their answers from the other site)');
 });
 
+test('using a session records the user as seen (also in a time zone far from UTC)', async () => {
+  const c = await t.newUser('seen-user');
+  const before = Date.now();
+  await c.client.users.get('me');
+  const seen = Date.parse((await c.client.users.get('me')).last_seen_at);
+  assert.ok(
+    seen >= before - 1000 && seen <= Date.now() + 1000,
+    `last_seen_at ${new Date(seen).toISOString()}`,
+  );
+});
+
 test('login is rate limited per client address', async () => {
   let limited: Response | undefined;
   for (let i = 0; i < 70 && !limited; i++) {
