@@ -4,7 +4,7 @@
  */
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { AuthProvider, can, useAuth, type Permission } from './auth.js';
-import { Empty, Loading } from './components/feedback.js';
+import { Empty, ErrorAlert, Loading } from './components/feedback.js';
 import { Layout } from './components/layout.js';
 import { AccountPage, TokensPage } from './pages/account-page.js';
 import { CreateWorkspacePage } from './pages/create-workspace-page.js';
@@ -80,9 +80,25 @@ function NotFound() {
 }
 
 function Pages() {
-  const { state } = useAuth();
+  const { state, refresh } = useAuth();
   const loc = useLocation();
   if (state.status === 'loading') return <Loading label="Starting…" />;
+  if (state.status === 'unreachable')
+    return (
+      <div className="auth-page">
+        <div className="auth-card">
+          <h1>Hangar is not answering</h1>
+          <ErrorAlert error={state.error} />
+          <button
+            type="button"
+            className="btn btn-primary btn-block"
+            onClick={() => void refresh().catch(() => {})}
+          >
+            Try again
+          </button>
+        </div>
+      </div>
+    );
   if (state.status === 'setup') return loc.path === '/setup' ? <SetupPage /> : <Redirect to="/setup" />;
   if (state.status === 'signed-out') {
     if (loc.path === '/login') return <LoginPage />;

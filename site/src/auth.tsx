@@ -11,7 +11,9 @@ export type AuthState =
   | { status: 'loading' }
   | { status: 'setup' }
   | { status: 'signed-out'; expired: boolean }
-  | { status: 'signed-in'; user: User };
+  | { status: 'signed-in'; user: User }
+  /** The server could not be asked (down, unreachable): not the same as signed out. */
+  | { status: 'unreachable'; error: Error };
 
 interface AuthContextValue {
   state: AuthState;
@@ -38,7 +40,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     api.onSessionLost = () =>
       setState((s) => (s.status === 'signed-in' ? { status: 'signed-out', expired: true } : s));
-    refresh().catch(() => setState({ status: 'signed-out', expired: false }));
+    refresh().catch((err: Error) => setState({ status: 'unreachable', error: err }));
     return () => {
       api.onSessionLost = undefined;
     };

@@ -48,8 +48,10 @@ export function useLocation(): Location {
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   if (to === window.location.pathname + window.location.search) return;
   if (opts.replace) window.history.replaceState(null, '', to);
-  else window.history.pushState(null, '', to);
-  window.scrollTo(0, 0);
+  else {
+    window.history.pushState(null, '', to);
+    window.scrollTo(0, 0);
+  }
   window.dispatchEvent(new Event(navigateEvent));
 }
 

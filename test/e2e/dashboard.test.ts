@@ -151,6 +151,20 @@ describe('the dashboard in a browser', { timeout: 240_000 }, () => {
     await screenshot(page, 'template-versions');
   });
 
+  it('template admins edit settings; a rule the server enforces shows at its field', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Display name').fill('Local processes');
+    await page.getByLabel('Description').fill('x'.repeat(129));
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await fieldError(page, 'description').waitFor();
+    assert.equal(await fieldError(page, 'description').innerText(), 'Must be at most 128 characters.');
+    await page.getByLabel('Description').fill('Workspaces as processes on the server.');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    await page.getByRole('heading', { name: 'Local processes', level: 1 }).waitFor();
+    assert.equal((await api.templates.getByName('default', 'local')).display_name, 'Local processes');
+  });
+
   it('the create form checks parameter rules before submitting and shows a server validation at its field', async () => {
     await page.goto('/templates/local/workspace');
     await page.getByLabel('Workspace name').fill('dev');
@@ -273,6 +287,10 @@ describe('the dashboard in a browser', { timeout: 240_000 }, () => {
     await page.getByLabel('Password').fill(alice.password);
     await page.getByRole('button', { name: 'Create user' }).click();
     await page.locator(`[data-user="${alice.username}"]`).waitFor();
+    await page.getByLabel('Search users').fill('ali');
+    await page.locator(`[data-user="${owner.username}"]`).waitFor({ state: 'detached' });
+    await page.getByLabel('Search users').fill('');
+    await page.locator(`[data-user="${owner.username}"]`).waitFor();
     assert.match(
       await page.locator(`[data-user="${owner.username}"] time`).innerText(),
       /^(just now|\d+ seconds? ago)$/,

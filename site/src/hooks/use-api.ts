@@ -18,7 +18,11 @@ export interface ApiState<T> {
 export function useApi<T>(
   load: (signal: AbortSignal) => Promise<T>,
   deps: DependencyList,
-  opts: { intervalMs?: number } = {},
+  opts: {
+    intervalMs?: number;
+    /** Keep showing the old data while new deps load (a search being typed), instead of a spinner. */
+    keepData?: boolean;
+  } = {},
 ): ApiState<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<Error>();
@@ -51,8 +55,10 @@ export function useApi<T>(
 
   useEffect(() => {
     setLoading(true);
-    setData(undefined);
-    setError(undefined);
+    if (!opts.keepData) {
+      setData(undefined);
+      setError(undefined);
+    }
     void reload();
     const onFocus = () => {
       if (document.visibilityState === 'visible') void reload();

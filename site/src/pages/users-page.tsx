@@ -1,5 +1,5 @@
 /** User administration: list and search, create, suspend/activate, roles, delete. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { AssignableRole, User } from '../../../src/sdk/users.js';
 import { api } from '../api/client.js';
 import { useMe } from '../auth.js';
@@ -145,8 +145,13 @@ function RolesEditor({
 export function UsersPage() {
   useTitle('Users');
   const me = useMe();
+  const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
-  const users = useApi(() => api.users.list({ q, limit: 200 }), [q]);
+  useEffect(() => {
+    const t = setTimeout(() => setQ(search), 300);
+    return () => clearTimeout(t);
+  }, [search]);
+  const users = useApi(() => api.users.list({ q, limit: 200 }), [q], { keepData: true });
   const roles = useApi(() => api.users.assignableRoles(), []);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<string>();
@@ -186,8 +191,8 @@ export function UsersPage() {
         <input
           id="user-search"
           type="search"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
           placeholder="Search by name or email"
         />
       </div>

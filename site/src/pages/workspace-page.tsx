@@ -178,11 +178,10 @@ export function WorkspacePage({ owner, name }: { owner: string; name: string }) 
   const [actionError, setActionError] = useState<Error>();
   const w = ws.data;
   const latest = w?.latest_build;
-  const builds = useApi(
-    () => (w ? api.workspaces.builds(w.id) : Promise.resolve(undefined)),
-    // A new build (or a finished one) changes the history.
-    [w?.id, latest?.id, latest?.status],
-  );
+  const builds = useApi(() => (w ? api.workspaces.builds(w.id) : Promise.resolve(undefined)), [w?.id]);
+  const reloadBuilds = builds.reload;
+  // A new build, or one that finished, changes the history: re-read it without clearing the table.
+  useEffect(() => void reloadBuilds(), [latest?.id, latest?.status, reloadBuilds]);
   if (ws.loading && !w) return <Loading label="Loading the workspace…" />;
   if (!w || !latest)
     return (

@@ -37,6 +37,7 @@ export function WorkspacesPage() {
   }, [draft, filter]);
   const list = useApi(() => api.workspaces.list({ q: filter, limit: 100 }), [filter], {
     intervalMs: workspacesPollMs,
+    keepData: true,
   });
   const showOwner = can(me, 'view-all-workspaces');
   const qError = validationsOf(list.error).q;
