@@ -1,7 +1,7 @@
-/** User-side workspace agent calls of the API client: the agent, its logs, metadata and terminal. */
+/** Workspace agent calls of the API client, as a user sees an agent: state, logs, metadata, ports. */
 import type { Client } from './client.js';
+import type { WorkspaceAgentListeningPortsResponse, WorkspaceAgentLog } from './workspace-agents.js';
 import type { WorkspaceAgent } from './workspaces.js';
-import type { PtyOptions, WorkspaceAgentLog } from './workspace-agent-streams.js';
 
 const seg = encodeURIComponent;
 
@@ -12,22 +12,22 @@ export class WorkspaceAgentsClient {
     return this.client.request('GET', `/workspaceagents/${seg(id)}`);
   }
 
+  /** The agent's log lines after id `after`. */
   logs(id: string, after = 0): Promise<WorkspaceAgentLog[]> {
     return this.client.request('GET', `/workspaceagents/${seg(id)}/logs`, undefined, { query: { after } });
   }
 
-  /** WebSocket URL streaming log lines after `after` (each message a JSON list of lines). */
+  /** WebSocket URL streaming JSON arrays of log lines after `after`, until the agent is replaced. */
   followLogsUrl(id: string, after = 0): URL {
     return this.client.websocketUrl(`/workspaceagents/${seg(id)}/logs`, { follow: 'true', after });
   }
 
-  /** Server-sent events URL: each `data` event is the agent's WorkspaceAgentMetadata list. */
-  watchMetadataUrl(id: string): URL {
-    return this.client.apiUrl(`/workspaceagents/${seg(id)}/watch-metadata`);
+  listeningPorts(id: string): Promise<WorkspaceAgentListeningPortsResponse> {
+    return this.client.request('GET', `/workspaceagents/${seg(id)}/listening-ports`);
   }
 
-  /** WebSocket URL of a web terminal session (see ReconnectingPTYRequest for the protocol). */
-  ptyUrl(id: string, opts: PtyOptions): URL {
-    return this.client.websocketUrl(`/workspaceagents/${seg(id)}/pty`, { ...opts });
+  /** URL of the server-sent events stream of metadata (`data:` is a WorkspaceAgentMetadata[]). */
+  watchMetadataUrl(id: string): URL {
+    return this.client.apiUrl(`/workspaceagents/${seg(id)}/watch-metadata`);
   }
 }

@@ -6,6 +6,15 @@
 import type { RequestOptions } from '../../../src/sdk/client.js';
 import { HangarClient } from '../../../src/sdk/hangar-client.js';
 import { HangarError } from '../../../src/sdk/errors.js';
+import { CsrfTokenCookie, CsrfTokenHeader } from '../../../src/sdk/headers.js';
+
+function readCookie(name: string): string | undefined {
+  for (const part of document.cookie.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
 
 export class DashboardClient extends HangarClient {
   /** Set by the auth provider. */
@@ -15,8 +24,11 @@ export class DashboardClient extends HangarClient {
     method: string,
     path: string,
     body?: unknown,
-    options?: RequestOptions,
+    options: RequestOptions = {},
   ): Promise<Response> {
+    // Servers that use a double-submit CSRF token set it as a script-readable cookie; echo it.
+    const csrf = readCookie(CsrfTokenCookie);
+    if (csrf) options = { ...options, headers: { ...options.headers, [CsrfTokenHeader]: csrf } };
     try {
       return await super.fetchRaw(method, path, body, options);
     } catch (err) {

@@ -1,4 +1,8 @@
-/** Where a workspace app button leads (Coder's URL formats, coder-behaviour.md §8.1). */
+/**
+ * Where a workspace app button leads. The URL formats are the SDK's (src/sdk/app-url.ts, the code
+ * coderd parses them with); this decides which one an app uses, and when it cannot open.
+ */
+import { formatSubdomainApp, pathAppBase } from '../../../src/sdk/app-url.js';
 import type { WorkspaceApp } from '../../../src/sdk/workspaces.js';
 
 export interface AppTarget {
@@ -11,8 +15,9 @@ export type AppLink = { href: string } | { disabled: string };
 
 /** The web terminal's page: `/@owner/workspace.agent/terminal` (optionally running a command). */
 export function terminalHref(t: AppTarget, command?: string): string {
-  const base = `/@${encodeURIComponent(t.owner)}/${encodeURIComponent(t.workspace)}.${encodeURIComponent(t.agent)}/terminal`;
-  return command ? `${base}?command=${encodeURIComponent(command)}` : base;
+  const e = encodeURIComponent;
+  const base = `/@${e(t.owner)}/${e(t.workspace)}.${e(t.agent)}/terminal`;
+  return command ? `${base}?command=${e(command)}` : base;
 }
 
 const unsafeSchemes = /^\s*(javascript|data|vbscript|file):/i;
@@ -30,10 +35,16 @@ export function appLink(app: WorkspaceApp, t: AppTarget, appsHost: string, locat
   if (app.subdomain) {
     if (!appsHost)
       return { disabled: 'Subdomain apps need a wildcard access URL, which this deployment lacks.' };
-    const name = app.subdomain_name || `${app.slug}--${t.agent}--${t.workspace}--${t.owner}`;
+    const name =
+      app.subdomain_name ||
+      formatSubdomainApp({
+        prefix: '',
+        appSlugOrPort: app.slug,
+        agentName: t.agent,
+        workspaceName: t.workspace,
+        username: t.owner,
+      });
     return { href: `${location.protocol}//${appsHost.replace('*', name)}/` };
   }
-  return {
-    href: `/@${encodeURIComponent(t.owner)}/${encodeURIComponent(t.workspace)}.${encodeURIComponent(t.agent)}/apps/${encodeURIComponent(app.slug)}/`,
-  };
+  return { href: `${pathAppBase(t.owner, t.workspace, t.agent, app.slug)}/` };
 }

@@ -1,8 +1,8 @@
-/** Where to go after signing in: only a path on this site, never another origin. */
+/** Where to go after signing in: only a path on this site (the SDK's rule), never the sign-in flow. */
+import { safeRedirectPath } from '../../../src/sdk/safe-redirect.js';
+
 export function safeRedirect(target: string | null | undefined, fallback = '/workspaces'): string {
-  if (!target || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\'))
-    return fallback;
+  const path = safeRedirectPath(target, fallback);
   // Paths of the sign-in flow itself would loop.
-  if (/^\/(login|setup)(\/|\?|$)/.test(target)) return fallback;
-  return target;
+  return /^\/(login|setup)(\/|\?|#|$)/.test(path) ? fallback : path;
 }

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import type { ReconnectingPTYRequest } from '../../../src/sdk/workspace-agent-streams.js';
+import type { ReconnectingPTYRequest } from '../../../src/sdk/web-terminal.js';
 import type { WorkspaceAgent } from '../../../src/sdk/workspaces.js';
 import { api } from '../api/client.js';
 import { ErrorAlert, Loading } from '../components/feedback.js';
@@ -59,7 +59,7 @@ function TerminalView({ agent, command }: { agent: WorkspaceAgent; command: stri
     };
     const connect = () => {
       setState('connecting');
-      const url = api.agents.ptyUrl(agent.id, {
+      const url = api.apps.terminalUrl(agent.id, {
         reconnect,
         width: term.cols,
         height: term.rows,

@@ -3,7 +3,7 @@
  * terminal and the SSH command, live metadata, and the startup logs streamed as they are written.
  */
 import { useEffect, useState } from 'react';
-import type { WorkspaceAgentLog, WorkspaceAgentMetadata } from '../../../src/sdk/workspace-agent-streams.js';
+import type { WorkspaceAgentLog, WorkspaceAgentMetadata } from '../../../src/sdk/workspace-agents.js';
 import type { Workspace, WorkspaceAgent } from '../../../src/sdk/workspaces.js';
 import { api } from '../api/client.js';
 import { openJsonSocket, watchEvents } from '../api/streams.js';
@@ -18,7 +18,7 @@ function useAppsHost(): string {
   const [host, setHost] = useState('');
   useEffect(() => {
     // Servers without subdomain apps answer 404 or an empty host: path apps still work.
-    api.applicationsHost().then(setHost, () => setHost(''));
+    api.apps.appHost().then(setHost, () => setHost(''));
   }, []);
   return host;
 }
