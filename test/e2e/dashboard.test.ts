@@ -22,12 +22,20 @@ const bob = { username: 'bob', email: 'bob@example.com', password: 'Bob-Passw0rd
 const buildXss = '<script>window.__xssBuild=1</script><img src=x onerror="window.__xssBuild=2">';
 const agentXss = '<script>window.__xssAgent=1</script>';
 
-// Added to the local template: a build log line and an agent startup log line carrying markup.
+// Added to the local template: a build log line and an agent startup log line carrying markup, and
+// an app.
 const extraTf = `
 resource "terraform_data" "greeting" {
   provisioner "local-exec" {
     command = "echo '${buildXss.replaceAll('"', '\\"')}'"
   }
+}
+
+resource "coder_app" "notes" {
+  agent_id     = coder_agent.main.id
+  slug         = "notes"
+  display_name = "Notes"
+  url          = "http://localhost:19999"
 }
 
 resource "coder_script" "greeting" {
@@ -217,6 +225,9 @@ describe('the dashboard in a browser', { timeout: 240_000 }, () => {
     await page.locator('[data-agent="main"] [data-status="Connected"]').waitFor({ timeout: 60_000 });
     assert.equal(await page.locator('.kv div:has(dt:text-is("shell")) dd').innerText(), 'sh');
     assert.equal(await page.getByLabel('SSH command').innerText(), 'hangar ssh dev');
+    const app = page.locator('[data-agent="main"] a[data-app="notes"]');
+    assert.equal(await app.innerText(), 'Notes');
+    assert.equal(await app.getAttribute('href'), `/@${owner.username}/dev.main/apps/notes/`);
     await screenshot(page, 'workspace');
 
     await page.setViewportSize({ width: 400, height: 800 });
