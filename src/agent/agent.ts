@@ -1,13 +1,13 @@
 /**
- * The workspace agent (Coder's agent/agent.go), first slice: it dials out to coderd (nothing
- * listens in the workspace), keeps a control connection open so coderd sees it connected, reports
- * its version and directory, and walks the lifecycle created → starting → ready, and on shutdown
- * shutting_down → off. A dropped connection or a restarted coderd is retried with backoff and
- * jitter; a 401 is retried too, because the agent may start before its build has been recorded.
+ * The workspace agent (Coder's agent/agent.go): it dials out to coderd (nothing listens in the
+ * workspace), keeps a control connection open so coderd sees it connected and can open streams
+ * to its services, reports its version and directory, and runs the template's scripts and
+ * metadata (scripts/script-services.ts), which drive the lifecycle. A dropped connection or a
+ * restarted coderd is retried with backoff and jitter; a 401 is retried too, because the agent
+ * may start before its build has been recorded.
  */
 import os from 'node:os';
 import path from 'node:path';
-import { stat } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { AgentClient } from '../sdk/agent-client.js';
@@ -17,8 +17,12 @@ import type { Logger } from '../sdk/logger.js';
 import { sleep } from '../sdk/sleep.js';
 import { Mux, parseTarget, serveTcpTarget } from '../sdk/tunnel/index.js';
 import { hangarVersion } from '../sdk/version.js';
-import { commandEnv, currentUser } from './command-env.js';
+import { serveAgentRpc } from './agent-rpc.js';
+import { commandEnv, currentUser, expandDirectory, workingDirectory } from './command-env.js';
+import { ScriptServices, type ScriptServicesOptions } from './scripts/script-services.js';
 import { AgentSshServer } from './ssh/ssh-server.js';
+
+export { expandDirectory };
 
 export interface AgentOptions {
   url: URL;
@@ -28,14 +32,12 @@ export interface AgentOptions {
   stateDir?: string;
   /** Longest wait between reconnect attempts. */
   maxBackoffMs?: number;
-}
-
-/** `~` and `$HOME` in the template's directory are the agent user's home. */
-export function expandDirectory(dir: string): string {
-  const home = os.homedir();
-  if (!dir) return home;
-  const expanded = dir.replace(/^~(?=$|\/)/, home).replace(/\$HOME|\$\{HOME\}/g, home);
-  return path.resolve(home, expanded);
+  /** Script log files (default <stateDir>/logs; per user, unlike Coder's shared temp dir). */
+  logDir?: string;
+  /** Where `coder-script-data` goes (default <stateDir>). */
+  scriptDataDir?: string;
+  /** Shorter script timings for tests. */
+  scriptTimings?: Pick<ScriptServicesOptions, 'killGraceMs' | 'pipeWaitMs' | 'metadataReportIntervalMs'>;
 }
 
 export class Agent {
@@ -45,9 +47,23 @@ export class Agent {
   private manifest: AgentManifest | undefined;
   private loop: Promise<void> | undefined;
   private ssh: Promise<AgentSshServer> | undefined;
+  private readonly services: ScriptServices;
 
   constructor(private readonly opts: AgentOptions) {
     this.client = new AgentClient(opts.url, opts.token);
+    this.services = new ScriptServices({
+      client: this.client,
+      token: opts.token,
+      logger: opts.logger,
+      user: currentUser(),
+      logDir: opts.logDir ?? path.join(this.stateDir, 'logs'),
+      scriptDataDir: opts.scriptDataDir ?? this.stateDir,
+      ...opts.scriptTimings,
+    });
+  }
+
+  private get stateDir(): string {
+    return this.opts.stateDir ?? path.join(os.homedir(), '.hangar', 'agent');
   }
 
   start(): void {
@@ -95,10 +111,8 @@ export class Agent {
     const manifest = await this.client.manifest();
     const expanded = expandDirectory(manifest.directory);
     await this.client.postStartup({ version: hangarVersion, expanded_directory: expanded, subsystems: [] });
-    await this.client.postLifecycle({ state: 'starting', changed_at: new Date().toISOString() });
-    // Startup scripts come with the agent's services; with none to run the agent is ready at once.
-    await this.client.postLifecycle({ state: 'ready', changed_at: new Date().toISOString() });
     this.manifest = manifest;
+    this.services.onManifest(manifest);
     this.opts.logger.info(
       { workspace: manifest.workspace_name, agent: manifest.agent_name },
       'agent started',
@@ -142,12 +156,13 @@ export class Agent {
 
   /** One stream coderd opened: the SSH server or a TCP port inside the workspace. */
   private async serve(target: string, stream: Duplex): Promise<void> {
-    const { scheme } = parseTarget(target);
+    const { scheme, rest } = parseTarget(target);
     if (scheme === 'ssh') {
       (await this.sshServer()).handle(stream);
       return;
     }
     if (scheme === 'tcp') return serveTcpTarget(target, stream);
+    if (scheme === 'rpc') return serveAgentRpc(rest, stream);
     throw new Error(`this agent has no "${scheme}" service`);
   }
 
@@ -155,33 +170,22 @@ export class Agent {
     const manifest = this.manifest;
     if (!manifest) return Promise.reject(new Error('the agent has not started yet'));
     this.ssh ??= AgentSshServer.create({
-      stateDir: this.opts.stateDir ?? path.join(os.homedir(), '.hangar', 'agent'),
+      stateDir: this.stateDir,
       logger: this.opts.logger.child({ component: 'ssh' }),
       user: currentUser(),
       // Read at each session: a newer build may bring a new manifest.
       env: () => commandEnv(this.manifest ?? manifest, this.opts.token),
-      workingDir: async () => {
-        const dir = expandDirectory((this.manifest ?? manifest).directory);
-        return (await stat(dir).catch(() => undefined))?.isDirectory() ? dir : os.homedir();
-      },
+      workingDir: () => workingDirectory((this.manifest ?? manifest).directory),
       motdFile: () => (this.manifest ?? manifest).motd_file || undefined,
     });
     return this.ssh;
   }
 
-  /** Graceful stop: reports shutting_down then off (best effort), closes the connection. */
+  /** Graceful stop: shutting_down, the stop scripts, off (reported best effort), then disconnect. */
   async close(): Promise<void> {
     if (this.stopping.signal.aborted) return;
     this.stopping.abort();
-    if (this.manifest) {
-      const report = (state: 'shutting_down' | 'off') =>
-        this.client.postLifecycle({ state, changed_at: new Date().toISOString() });
-      await report('shutting_down')
-        .then(() => report('off'))
-        .catch((err: unknown) =>
-          this.opts.logger.warn({ err: (err as Error).message }, 'could not report shutdown'),
-        );
-    }
+    await this.services.shutdown();
     this.ws?.close(1000, 'agent shutting down');
     void this.ssh?.then((s) => s.close());
     await this.loop;

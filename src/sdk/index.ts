@@ -24,6 +24,7 @@ export * from './templates-client.js';
 export * from './workspaces-client.js';
 export * from './workspace-agents.js';
 export * from './workspace-agents-client.js';
+export * from './cron.js';
 export * from './workspace-apps.js';
 export * from './app-url.js';
 export * from './safe-redirect.js';

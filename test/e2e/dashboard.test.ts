@@ -261,34 +261,24 @@ describe('the dashboard in a browser', { timeout: 240_000 }, () => {
     },
   );
 
-  it(
-    'an agent startup log line containing <script> renders as text',
-    {
-      todo: 'needs GET /workspaceagents/{id}/logs and coder_script runs (issue 6); remove this todo after that merge',
-    },
-    async () => {
-      const logs = page.locator('[data-agent="main"] details.agent-logs');
-      if (!(await logs.getAttribute('open'))) await logs.locator('summary').click();
-      const line = logs.locator('[data-log-line]', { hasText: agentXss });
-      await line.or(logs.getByText('could not be streamed')).waitFor();
-      assert.equal(await line.count(), 1);
-      assert.equal(
-        await page.evaluate(() => (window as unknown as { __xssAgent?: number }).__xssAgent),
-        undefined,
-      );
-      assert.equal(await logs.locator('script').count(), 0);
-    },
-  );
+  it('an agent startup log line containing <script> renders as text', async () => {
+    const logs = page.locator('[data-agent="main"] details.agent-logs');
+    if (!(await logs.getAttribute('open'))) await logs.locator('summary').click();
+    const line = logs.locator('[data-log-line]', { hasText: agentXss });
+    await line.or(logs.getByText('could not be streamed')).waitFor();
+    assert.equal(await line.count(), 1);
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { __xssAgent?: number }).__xssAgent),
+      undefined,
+    );
+    assert.equal(await logs.locator('script').count(), 0);
+  });
 
-  it(
-    "the agent's metadata items show their values from the live watch",
-    { todo: 'needs GET /workspaceagents/{id}/watch-metadata (issue 6); remove this todo after that merge' },
-    async () => {
-      const load = page.locator('[data-agent="main"] [data-metadata="load"] dd');
-      await load.waitFor({ timeout: 5_000 });
-      assert.match(await load.innerText(), /^\d+\.\d+ \d+\.\d+ \d+\.\d+$/);
-    },
-  );
+  it("the agent's metadata items show their values from the live watch", async () => {
+    const load = page.locator('[data-agent="main"] [data-metadata="load"] dd');
+    await load.waitFor({ timeout: 5_000 });
+    assert.match(await load.innerText(), /^\d+\.\d+ \d+\.\d+ \d+\.\d+$/);
+  });
 
   it('admins create users in the UI; a member sees only their own workspaces, even by URL', async () => {
     await page.getByRole('link', { name: 'Users', exact: true }).click();

@@ -278,3 +278,20 @@ test('close() resets every stream on both sides', async () => {
   assert.equal(agentClosed?.kind, 'closed');
   target.close();
 });
+
+test('a paused-mode reader (for await) keeps the window open: more than a window flows', async () => {
+  await using t = await startTunnel();
+  const received = new Promise<number>((resolve) =>
+    t.agent.onOpen((_target, stream) => {
+      void (async () => {
+        let n = 0;
+        for await (const chunk of stream as AsyncIterable<Buffer>) n += chunk.length;
+        resolve(n);
+      })();
+    }),
+  );
+  const stream = t.relay.open('test:paused');
+  stream.on('error', () => {});
+  stream.end(randomBytes(4 * MiB));
+  assert.equal(await received, 4 * MiB);
+});
