@@ -118,7 +118,12 @@ function AgentLogs({ agent }: { agent: WorkspaceAgent }) {
   return (
     <details className="agent-logs" open={logs.length > 0 && agent.lifecycle_state !== 'ready'}>
       <summary>
-        Startup logs {logs.length > 0 && <span className="muted">({logs.length} lines)</span>}
+        Startup logs{' '}
+        {logs.length > 0 && (
+          <span className="muted">
+            ({logs.length} line{logs.length === 1 ? '' : 's'})
+          </span>
+        )}
         {agent.logs_overflowed && <span className="tag tag-warn">truncated</span>}
       </summary>
       {problem && logs.length === 0 ? (
