@@ -33,7 +33,8 @@ import {
 import { jobHandlers } from './provisionerdserver/job-handlers.js';
 import { AgentConnections } from './agent-connections.js';
 import { publishWorkspaceEvent } from './workspace-events.js';
-import { closeWebSockets, createWebSocketServer, markUpgrade } from './websocket.js';
+import { closeWebSockets, createWebSocketServer, isUpgrade, markUpgrade } from './websocket.js';
+import { defaultSiteDir, Site } from './site.js';
 import { WorkspacesService } from './workspaces-service.js';
 
 export interface CoderdOptions {
@@ -47,6 +48,8 @@ export interface CoderdOptions {
   loginRateLimit?: number;
   /** Hung-job and polling bounds; tests shorten them. */
   provisionerd?: Partial<ProvisionerdTuning>;
+  /** The dashboard's build folder (default: the repository's site/dist). */
+  siteDir?: string;
 }
 
 export class Coderd {
@@ -67,6 +70,7 @@ export class Coderd {
   deploymentId = '';
   defaultOrganizationId = '';
   private readonly routes: RouteTable;
+  private readonly site: Site;
 
   private constructor(options: CoderdOptions) {
     this.store = authzStore(options.store);
@@ -113,6 +117,7 @@ export class Coderd {
     );
     this.jobReaper = new JobReaper(this.provisionerd, this.logger.child({ component: 'job-reaper' }));
     this.routes = new RouteTable(buildRoutes({ loginRateLimit: options.loginRateLimit ?? 60 }));
+    this.site = Site.load(options.siteDir ?? defaultSiteDir());
   }
 
   static async create(options: CoderdOptions): Promise<Coderd> {
@@ -180,6 +185,10 @@ export class Coderd {
     const match = this.routes.find(req.method ?? 'GET', url.pathname);
     const ctx: RequestContext = { req, res, url, params: match?.params ?? {}, requestId, logger, api: this };
     try {
+      if (!match && !isUpgrade(ctx) && this.site.handles(req.method ?? 'GET', url.pathname)) {
+        this.site.serve(req, res, url.pathname);
+        return;
+      }
       if (!match) throw new NotFound(`Route ${req.method} ${url.pathname} not found.`);
       await runChain(match.route.chain, match.route.handler, ctx);
     } catch (err) {

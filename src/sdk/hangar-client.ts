@@ -7,6 +7,7 @@ import { ProvisionerClient } from './provisioner-client.js';
 import { TemplatesClient } from './templates-client.js';
 import { WorkspacesClient } from './workspaces-client.js';
 import { WorkspaceAgentsClient } from './workspace-agents-client.js';
+import { WorkspaceAppsClient } from './workspace-apps-client.js';
 
 export class HangarClient extends Client {
   readonly users = new UsersClient(this);
@@ -14,6 +15,7 @@ export class HangarClient extends Client {
   readonly templates = new TemplatesClient(this);
   readonly workspaces = new WorkspacesClient(this);
   readonly agents = new WorkspaceAgentsClient(this);
+  readonly apps = new WorkspaceAppsClient(this);
 
   buildInfo(): Promise<BuildInfoResponse> {
     return this.request('GET', '/buildinfo');

@@ -6,3 +6,6 @@ export const BuildVersionHeader = 'X-Coder-Build-Version';
 export const ProvisionerKeyHeader = 'Coder-Provisioner-Daemon-Key';
 export const ProvisionerPSKHeader = 'Coder-Provisioner-Daemon-PSK';
 export const apiPrefix = '/api/v2';
+/** Double-submit CSRF token for cookie-authenticated writes (Coder uses the same names). */
+export const CsrfTokenCookie = 'csrf_token';
+export const CsrfTokenHeader = 'X-CSRF-TOKEN';

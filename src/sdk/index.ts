@@ -25,3 +25,8 @@ export * from './workspaces-client.js';
 export * from './workspace-agents.js';
 export * from './workspace-agents-client.js';
 export * from './cron.js';
+export * from './workspace-apps.js';
+export * from './app-url.js';
+export * from './safe-redirect.js';
+export * from './workspace-apps-client.js';
+export * from './web-terminal.js';
