@@ -23,6 +23,26 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard runs in browsers: the SDK's Node-only corners and Node built-ins stay out.
+    files: ['site/src/**/*.{ts,tsx}'],
+    ignores: ['site/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The dashboard runs in browsers.' },
+            { group: ['**/sdk/tunnel/**', '**/sdk/template-archive*'], message: 'Node-only SDK module.' },
+            {
+              group: ['**/sdk/index*'],
+              message: 'Import the SDK module you need, not the barrel (bundle size).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -27,7 +27,14 @@ if (!existsSync(path.join(root, 'node_modules/.package-lock.json'))) {
   run(npm, ['install', '--no-audit', '--no-fund']);
 }
 const stamp = path.join(root, 'dist/.build-stamp');
-if (!existsSync(stamp) || newest(path.join(root, 'src')) > statSync(stamp).mtimeMs) {
+// The dashboard (site/) is part of the build: `npm start` serves it from site/dist.
+const sources = ['src', 'site/src', 'site/index.html', 'site/public'].map((p) => path.join(root, p));
+const newestSource = Math.max(
+  ...sources
+    .filter((p) => existsSync(p))
+    .map((p) => (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs)),
+);
+if (!existsSync(stamp) || newestSource > statSync(stamp).mtimeMs) {
   console.error('hangar: building…');
   run(npm, ['run', 'build', '--silent']);
 }

@@ -104,7 +104,7 @@ async function startCluster() {
   };
 }
 
-let files = [...findTests(path.join(root, 'dist/src')), ...findTests(path.join(root, 'dist/test'))];
+let files = ['dist/src', 'dist/site', 'dist/test'].flatMap((d) => findTests(path.join(root, d)));
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('test: no test files found (run `npm run build` first).');

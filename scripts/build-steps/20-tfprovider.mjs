@@ -43,6 +43,11 @@ export async function build({ root }) {
   await esbuild({
     entryPoints: [path.join(root, 'src/tfprovider/main.ts')],
     outfile: scratch,
+    // Source paths in the bundle's comments are relative to the root, and node_modules is taken
+    // as found there even when it is a symlink (a git worktree's), so every checkout builds the
+    // same bytes.
+    absWorkingDir: root,
+    preserveSymlinks: true,
     bundle: true,
     platform: 'node',
     target: 'node20',

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,9 +7,12 @@ import { after, before, test } from 'node:test';
 import { nopLogger } from '../sdk/logger.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkspaceAgent } from '../sdk/workspaces.js';
-import { shellQuote } from '../sdk/shell-quote.js';
+import {
+  eventually,
+  insertWorkspaceWithAgent,
+  sshThroughCoderd,
+} from '../../test/support/agent-workspace.js';
 import { startTestCoderd, type TestCoderd } from '../../test/support/coderd.js';
-import { repoRoot } from '../../test/support/server.js';
 import { Agent, expandDirectory } from './agent.js';
 
 let coderd: TestCoderd;
@@ -22,75 +24,11 @@ before(async () => {
 });
 after(() => coderd.close());
 
-/** A workspace whose latest build provisioned one agent; rows written directly (no template flow). */
-async function workspaceWithAgent(): Promise<{ token: string; agentId: string; workspaceId: string }> {
-  const q = (sql: string, params: unknown[]) => coderd.db.pool.query(sql, params);
-  const org = (await q('SELECT id FROM organizations WHERE is_default', [])).rows[0].id as string;
-  const [jobId, importJob, fileId, templateId, versionId, workspaceId, resourceId, agentId] = [
-    randomUUID(),
-    randomUUID(),
-    randomUUID(),
-    randomUUID(),
-    randomUUID(),
-    randomUUID(),
-    randomUUID(),
-    randomUUID(),
-  ];
-  const token = randomUUID();
-  await q(
-    `INSERT INTO files (id, hash, created_by, mimetype, data) VALUES ($1, $2, $3, 'application/x-tar', '')`,
-    [fileId, fileId.replace(/-/g, ''), ownerId],
-  );
-  for (const [id, type] of [
-    [importJob, 'template_version_import'],
-    [jobId, 'workspace_build'],
-  ])
-    await q(
-      `INSERT INTO provisioner_jobs (id, organization_id, initiator_id, provisioner, type, started_at, completed_at)
-       VALUES ($1, $2, $3, 'echo', $4, now(), now())`,
-      [id, org, ownerId, type],
-    );
-  await q(
-    `INSERT INTO template_versions (id, organization_id, name, job_id, created_by) VALUES ($1, $2, 'v1', $3, $4)`,
-    [versionId, org, importJob, ownerId],
-  );
-  await q(
-    `INSERT INTO templates (id, organization_id, name, provisioner, active_version_id, created_by)
-     VALUES ($1, $2, $3, 'echo', $4, $5)`,
-    [templateId, org, `t-${templateId.slice(0, 8)}`, versionId, ownerId],
-  );
-  await q(
-    `INSERT INTO workspaces (id, owner_id, organization_id, template_id, name) VALUES ($1, $2, $3, $4, $5)`,
-    [workspaceId, ownerId, org, templateId, `ws-${workspaceId.slice(0, 8)}`],
-  );
-  await q(
-    `INSERT INTO workspace_builds (id, workspace_id, template_version_id, build_number, transition, initiator_id, job_id)
-     VALUES ($1, $2, $3, 1, 'start', $4, $5)`,
-    [randomUUID(), workspaceId, versionId, ownerId, jobId],
-  );
-  await q(
-    `INSERT INTO workspace_resources (id, job_id, transition, type, name) VALUES ($1, $2, 'start', 't', 'r')`,
-    [resourceId, jobId],
-  );
-  await q(
-    `INSERT INTO workspace_agents (id, resource_id, name, auth_token_hash, directory, environment_variables)
-     VALUES ($1, $2, 'main', sha256(convert_to($3, 'UTF8')), '~/src', '{"FOO":"bar"}')`,
-    [agentId, resourceId, token],
-  );
-  return { token, agentId, workspaceId };
-}
+const workspaceWithAgent = () => insertWorkspaceWithAgent(coderd.db.pool, ownerId);
 
 async function agentState(agentId: string): Promise<WorkspaceAgent> {
   const owner = await coderd.owner();
   return owner.request('GET', `/workspaceagents/${agentId}`);
-}
-
-async function eventually(what: string, fn: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 test('an agent fetches its manifest, reports ready, shows connected, and off/disconnected after close', async () => {
@@ -101,9 +39,12 @@ test('an agent fetches its manifest, reports ready, shows connected, and off/dis
   assert.equal(manifest.agent_id, agentId);
   assert.equal(manifest.workspace_id, workspaceId);
   assert.deepEqual(manifest.environment_variables, { FOO: 'bar' });
-  await eventually('connected', async () => (await agentState(agentId)).status === 'connected');
+  // The lifecycle is reported beside the connection, so either may come first.
+  await eventually('connected and ready', async () => {
+    const a = await agentState(agentId);
+    return a.status === 'connected' && a.lifecycle_state === 'ready';
+  });
   const connected = await agentState(agentId);
-  assert.equal(connected.lifecycle_state, 'ready');
   assert.equal(connected.expanded_directory, expandDirectory('~/src'));
   assert.ok(connected.version);
   await agent.close();
@@ -187,7 +128,7 @@ test('a newer build that keeps the agent process takes it over: the agent reconn
 });
 
 test('OpenSSH reaches the agent through coderd: ProxyCommand `hangar ssh --stdio`, exit status and stdin kept', async () => {
-  const { token, agentId, workspaceId } = await workspaceWithAgent();
+  const { token, agentId, workspaceName } = await workspaceWithAgent();
   const agent = new Agent({
     url: new URL(coderd.url),
     token,
@@ -198,34 +139,12 @@ test('OpenSSH reaches the agent through coderd: ProxyCommand `hangar ssh --stdio
   await agent.ready();
   await eventually('connected', async () => (await agentState(agentId)).status === 'connected');
   const owner = await coderd.owner();
-  const name = (await coderd.db.pool.query('SELECT name FROM workspaces WHERE id = $1', [workspaceId]))
-    .rows[0].name as string;
-  const proxy = `${shellQuote(process.execPath)} ${shellQuote(path.join(repoRoot, 'bin/hangar'))} ssh --stdio ${shellQuote(`owner/${name}`)}`;
-  const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const p = spawn(
-      'ssh',
-      [
-        '-F',
-        '/dev/null',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'LogLevel=ERROR',
-        '-o',
-        `ProxyCommand=${proxy}`,
-        `hangar.${name}`,
-        'echo "$CODER_WORKSPACE_AGENT_NAME"; cat; exit 3',
-      ],
-      { env: { ...process.env, HANGAR_URL: coderd.url, HANGAR_SESSION_TOKEN: owner.sessionToken ?? '' } },
-    );
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-    p.stdin.end('from stdin\n');
+  const r = await sshThroughCoderd({
+    coderdUrl: coderd.url,
+    sessionToken: owner.sessionToken ?? '',
+    workspace: `owner/${workspaceName}`,
+    command: 'echo "$CODER_WORKSPACE_AGENT_NAME"; cat; exit 3',
+    stdin: 'from stdin\n',
   });
   assert.equal(r.stdout, 'main\nfrom stdin\n', r.stderr);
   assert.equal(r.code, 3);

@@ -1,13 +1,13 @@
 /**
- * The workspace agent (Coder's agent/agent.go), first slice: it dials out to coderd (nothing
- * listens in the workspace), keeps a control connection open so coderd sees it connected, reports
- * its version and directory, and walks the lifecycle created → starting → ready, and on shutdown
- * shutting_down → off. A dropped connection or a restarted coderd is retried with backoff and
- * jitter; a 401 is retried too, because the agent may start before its build has been recorded.
+ * The workspace agent (Coder's agent/agent.go): it dials out to coderd (nothing listens in the
+ * workspace), keeps a control connection open so coderd sees it connected and can open streams
+ * to its services, reports its version and directory, and runs the template's scripts and
+ * metadata (scripts/script-services.ts), which drive the lifecycle. A dropped connection or a
+ * restarted coderd is retried with backoff and jitter; a 401 is retried too, because the agent
+ * may start before its build has been recorded.
  */
 import os from 'node:os';
 import path from 'node:path';
-import { stat } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { AgentClient } from '../sdk/agent-client.js';
@@ -17,10 +17,14 @@ import type { Logger } from '../sdk/logger.js';
 import { sleep } from '../sdk/sleep.js';
 import { Mux, parseTarget, serveTcpTarget } from '../sdk/tunnel/index.js';
 import { hangarVersion } from '../sdk/version.js';
-import { commandEnv, currentUser } from './command-env.js';
+import { serveAgentRpc } from './agent-rpc.js';
+import { commandEnv, currentUser, expandDirectory, workingDirectory } from './command-env.js';
+import { ScriptServices, type ScriptServicesOptions } from './scripts/script-services.js';
 import { AppHealthReporter } from './app-health.js';
 import { ReconnectingPtyServer } from './reconnecting-pty/reconnecting-pty-server.js';
 import { AgentSshServer } from './ssh/ssh-server.js';
+
+export { expandDirectory };
 
 export interface AgentOptions {
   url: URL;
@@ -30,16 +34,14 @@ export interface AgentOptions {
   stateDir?: string;
   /** Longest wait between reconnect attempts. */
   maxBackoffMs?: number;
+  /** Script log files (default <stateDir>/logs; per user, unlike Coder's shared temp dir). */
+  logDir?: string;
+  /** Where `coder-script-data` goes (default <stateDir>). */
+  scriptDataDir?: string;
+  /** Shorter script timings for tests. */
+  scriptTimings?: Pick<ScriptServicesOptions, 'killGraceMs' | 'pipeWaitMs' | 'metadataReportIntervalMs'>;
   /** How long a web terminal outlives its last client (default 5 minutes). */
   reconnectingPtyTimeoutMs?: number;
-}
-
-/** `~` and `$HOME` in the template's directory are the agent user's home. */
-export function expandDirectory(dir: string): string {
-  const home = os.homedir();
-  if (!dir) return home;
-  const expanded = dir.replace(/^~(?=$|\/)/, home).replace(/\$HOME|\$\{HOME\}/g, home);
-  return path.resolve(home, expanded);
 }
 
 export class Agent {
@@ -49,11 +51,25 @@ export class Agent {
   private manifest: AgentManifest | undefined;
   private loop: Promise<void> | undefined;
   private ssh: Promise<AgentSshServer> | undefined;
+  private readonly services: ScriptServices;
   private ptys: ReconnectingPtyServer | undefined;
   private appHealth: AppHealthReporter | undefined;
 
   constructor(private readonly opts: AgentOptions) {
     this.client = new AgentClient(opts.url, opts.token);
+    this.services = new ScriptServices({
+      client: this.client,
+      token: opts.token,
+      logger: opts.logger,
+      user: currentUser(),
+      logDir: opts.logDir ?? path.join(this.stateDir, 'logs'),
+      scriptDataDir: opts.scriptDataDir ?? this.stateDir,
+      ...opts.scriptTimings,
+    });
+  }
+
+  private get stateDir(): string {
+    return this.opts.stateDir ?? path.join(os.homedir(), '.hangar', 'agent');
   }
 
   start(): void {
@@ -101,26 +117,13 @@ export class Agent {
     const manifest = await this.client.manifest();
     const expanded = expandDirectory(manifest.directory);
     await this.client.postStartup({ version: hangarVersion, expanded_directory: expanded, subsystems: [] });
-    await this.client.postLifecycle({ state: 'starting', changed_at: new Date().toISOString() });
-    // Startup scripts come with the agent's services; with none to run the agent is ready at once.
-    await this.client.postLifecycle({ state: 'ready', changed_at: new Date().toISOString() });
     this.manifest = manifest;
+    this.services.onManifest(manifest);
     this.startAppHealth(manifest);
     this.opts.logger.info(
       { workspace: manifest.workspace_name, agent: manifest.agent_name },
       'agent started',
     );
-  }
-
-  /** (Re)starts the app health checks for this manifest's apps. */
-  private startAppHealth(manifest: AgentManifest): void {
-    this.appHealth?.close();
-    this.appHealth = new AppHealthReporter({
-      apps: manifest.apps,
-      report: (healths) => this.client.postAppHealth({ healths }),
-      logger: this.opts.logger.child({ component: 'app-health' }),
-    });
-    this.appHealth.start();
   }
 
   /** Holds the control connection open until it drops (resolves) or cannot open (rejects). */
@@ -158,15 +161,27 @@ export class Agent {
     });
   }
 
-  /** One stream coderd opened: the SSH server, the web terminal or a TCP port in the workspace. */
+  /** (Re)starts the app health checks for this manifest's apps. */
+  private startAppHealth(manifest: AgentManifest): void {
+    this.appHealth?.close();
+    this.appHealth = new AppHealthReporter({
+      apps: manifest.apps,
+      report: (healths) => this.client.postAppHealth({ healths }),
+      logger: this.opts.logger.child({ component: 'app-health' }),
+    });
+    this.appHealth.start();
+  }
+
+  /** One stream coderd opened: SSH, the web terminal, a TCP port in the workspace, or rpc. */
   private async serve(target: string, stream: Duplex): Promise<void> {
-    const { scheme } = parseTarget(target);
+    const { scheme, rest } = parseTarget(target);
     if (scheme === 'ssh') {
       (await this.sshServer()).handle(stream);
       return;
     }
     if (scheme === 'pty') return this.ptyServer().handle(target, stream);
     if (scheme === 'tcp') return serveTcpTarget(target, stream);
+    if (scheme === 'rpc') return serveAgentRpc(rest, stream);
     throw new Error(`this agent has no "${scheme}" service`);
   }
 
@@ -175,10 +190,7 @@ export class Agent {
     return {
       user: currentUser(),
       env: () => commandEnv(this.manifest ?? manifest, this.opts.token),
-      workingDir: async () => {
-        const dir = expandDirectory((this.manifest ?? manifest).directory);
-        return (await stat(dir).catch(() => undefined))?.isDirectory() ? dir : os.homedir();
-      },
+      workingDir: () => workingDirectory((this.manifest ?? manifest).directory),
     };
   }
 
@@ -187,7 +199,7 @@ export class Agent {
     if (!manifest) return Promise.reject(new Error('the agent has not started yet'));
     this.ssh ??= AgentSshServer.create({
       ...this.sessionContext(manifest),
-      stateDir: this.opts.stateDir ?? path.join(os.homedir(), '.hangar', 'agent'),
+      stateDir: this.stateDir,
       logger: this.opts.logger.child({ component: 'ssh' }),
       motdFile: () => (this.manifest ?? manifest).motd_file || undefined,
     });
@@ -205,19 +217,11 @@ export class Agent {
     return this.ptys;
   }
 
-  /** Graceful stop: reports shutting_down then off (best effort), closes the connection. */
+  /** Graceful stop: shutting_down, the stop scripts, off (reported best effort), then disconnect. */
   async close(): Promise<void> {
     if (this.stopping.signal.aborted) return;
     this.stopping.abort();
-    if (this.manifest) {
-      const report = (state: 'shutting_down' | 'off') =>
-        this.client.postLifecycle({ state, changed_at: new Date().toISOString() });
-      await report('shutting_down')
-        .then(() => report('off'))
-        .catch((err: unknown) =>
-          this.opts.logger.warn({ err: (err as Error).message }, 'could not report shutdown'),
-        );
-    }
+    await this.services.shutdown();
     this.ws?.close(1000, 'agent shutting down');
     void this.ssh?.then((s) => s.close());
     this.ptys?.close();

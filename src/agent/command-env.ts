@@ -4,7 +4,9 @@
  * without its secrets' configuration, the user's identity, the CODER_* workspace variables, then
  * the template's variables with `$VAR` expanded against what came before.
  */
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type { AgentManifest } from '../sdk/agent-api.js';
 
 export interface UserInfo {
@@ -64,4 +66,18 @@ export function commandEnv(
   });
   for (const [k, v] of Object.entries(manifest.environment_variables)) env[k] = expandVars(v, env);
   return env;
+}
+
+/** `~` and `$HOME` in the template's directory are the agent user's home. */
+export function expandDirectory(dir: string): string {
+  const home = os.homedir();
+  if (!dir) return home;
+  const expanded = dir.replace(/^~(?=$|\/)/, home).replace(/\$HOME|\$\{HOME\}/g, home);
+  return path.resolve(home, expanded);
+}
+
+/** Where sessions and scripts start: the template's directory if it exists, else home. */
+export async function workingDirectory(dir: string): Promise<string> {
+  const expanded = expandDirectory(dir);
+  return (await stat(expanded).catch(() => undefined))?.isDirectory() ? expanded : os.homedir();
 }

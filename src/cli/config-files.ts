@@ -2,8 +2,9 @@
  * The CLI's stored login: `<config dir>/url` and `<config dir>/session`, as Coder's config files.
  * The directory is 0700 and the files 0600 because the session token is a credential.
  */
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-write.js';
 
 export type ConfigFile = 'url' | 'session';
 
@@ -28,11 +29,7 @@ export class ConfigFiles {
   async write(file: ConfigFile, value: string): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     await chmod(this.dir, 0o700);
-    // Written beside and renamed, so a crash never leaves a half-written token behind.
-    const tmp = `${this.path(file)}.${process.pid}.tmp`;
-    await writeFile(tmp, `${value}\n`, { mode: 0o600 });
-    await chmod(tmp, 0o600);
-    await rename(tmp, this.path(file));
+    await writeFileAtomic(this.path(file), `${value}\n`, 0o600);
   }
 
   async remove(file: ConfigFile): Promise<void> {

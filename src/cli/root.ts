@@ -10,6 +10,8 @@ import { whoamiCommand } from './commands/whoami.js';
 import { provisionerCommand } from './provisioner/provisioner-command.js';
 import { serverCommand } from './server/server-command.js';
 import { agentCommand } from './agent/agent-command.js';
+import { configSshCommand } from './commands/config-ssh.js';
+import { portForwardCommand } from './commands/port-forward.js';
 import { sshCommand } from './commands/ssh.js';
 import { templatesCommand } from './commands/templates.js';
 import { createCommand } from './commands/workspaces/create.js';
@@ -58,6 +60,8 @@ export function buildRootCommand(): Command {
     provisionerCommand(),
     templatesCommand(),
     sshCommand(),
+    configSshCommand(),
+    portForwardCommand(),
     createCommand(),
     listCommand(),
     showCommand(),

@@ -5,7 +5,8 @@
  * as in Coder: nothing here is secret, and workspaces have no session.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { NotFound } from '../sdk/errors.js';
 import {
@@ -16,26 +17,41 @@ import {
 } from '../sdk/agent-init-script.js';
 import type { RequestContext } from './request-context.js';
 
-/** Where the build puts the agent artifacts (scripts/build-steps/30-agent-bundle.mjs). */
+/** Where the build puts the agent artifacts (scripts/build-steps/30-agent-bundle.mjs, 40-agent-sea.mjs). */
 export const agentArtifactsDir = fileURLToPath(new URL('../../agent-bundle/', import.meta.url));
 
-const cache = new Map<string, { data: Buffer; sha256: string }>();
+// The standalone agent is ~90 MB: it is streamed from disk, and only its hash is kept, per file
+// version (a rebuild replaces the file by rename while the server runs).
+const hashes = new Map<string, { version: string; sha256: Promise<string> }>();
 
-async function artifact(name: string): Promise<{ data: Buffer; sha256: string }> {
-  const hit = cache.get(name);
-  if (hit) return hit;
-  let data: Buffer;
+async function hashOf(fh: FileHandle): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fh.createReadStream({ start: 0, autoClose: false })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** The open artifact with its size and hash; the caller closes `fh`. */
+async function artifact(name: string): Promise<{ fh: FileHandle; size: number; sha256: string }> {
+  let fh: FileHandle;
   try {
-    data = await readFile(agentArtifactsDir + name);
+    fh = await open(agentArtifactsDir + name);
   } catch {
     throw new NotFound(`The agent artifact "${name}" is not part of this build.`, {
       detail:
         'Workspaces without Node.js 20+ need the standalone agent executable, which this build does not include.',
     });
   }
-  const entry = { data, sha256: createHash('sha256').update(data).digest('hex') };
-  cache.set(name, entry);
-  return entry;
+  try {
+    const st = await fh.stat();
+    const version = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    let entry = hashes.get(name);
+    if (entry?.version !== version) hashes.set(name, (entry = { version, sha256: hashOf(fh) }));
+    return { fh, size: st.size, sha256: await entry.sha256 };
+  } catch (err) {
+    hashes.delete(name);
+    await fh.close();
+    throw err;
+  }
 }
 
 export async function initScript(ctx: RequestContext): Promise<void> {
@@ -61,8 +77,9 @@ export async function agentBinary(ctx: RequestContext): Promise<void> {
   if (!servable.test(file)) throw new NotFound('No such file.');
   const checksum = file.endsWith('.sha256');
   const name = checksum ? file.slice(0, -'.sha256'.length) : file;
-  const { data, sha256 } = await artifact(name);
+  const { fh, size, sha256 } = await artifact(name);
   if (checksum) {
+    await fh.close();
     const text = `${sha256}  ${name}\n`;
     ctx.res.writeHead(200, {
       'Content-Type': 'text/plain; charset=utf-8',
@@ -71,12 +88,31 @@ export async function agentBinary(ctx: RequestContext): Promise<void> {
     ctx.res.end(text);
     return;
   }
+  // The build writes a gzip copy of the standalone executable beside it (about 38% of the size);
+  // clients that accept gzip (the init script's curl) get that. The .sha256 is of the plain bytes.
+  const gz = acceptsGzip(ctx.req.headers['accept-encoding'])
+    ? await open(`${agentArtifactsDir}${name}.gz`).catch(() => undefined)
+    : undefined;
+  if (gz) await fh.close();
+  const body = gz ?? fh;
   ctx.res.writeHead(200, {
     'Content-Type': name.endsWith('.mjs') ? 'text/javascript; charset=utf-8' : 'application/octet-stream',
-    'Content-Length': data.length,
-    ETag: `"${sha256}"`,
+    'Content-Length': gz ? (await gz.stat()).size : size,
+    ...(gz ? { 'Content-Encoding': 'gzip' } : {}),
+    Vary: 'Accept-Encoding',
+    ETag: gz ? `"${sha256}-gzip"` : `"${sha256}"`,
   });
-  ctx.res.end(data);
+  // The stream closes the handle; a client that goes away mid-download just ends it.
+  await pipeline(body.createReadStream({ start: 0 }), ctx.res).catch(() => {});
+}
+
+/** Whether an Accept-Encoding header admits gzip (listed, and not with q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((entry) => {
+    const [coding, ...params] = entry.split(';').map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    return coding === 'gzip' && (q === undefined || Number(q.slice(2)) > 0);
+  });
 }
 
 export const agentBundleFile = agentBundlePath.replace('bin/', '');

@@ -81,6 +81,53 @@ test('requests without or with malformed tokens are 401 with the error shape', a
   assert.equal(forged.status, 401);
 });
 
+test('a cookie-authenticated write must come from the dashboard origin (CSRF)', async () => {
+  const login = await fetch(new URL('/api/v2/users/login', t.url), {
+    method: 'POST',
+    body: JSON.stringify({ email: firstUser.email, password: firstUser.password }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const { session_token } = (await login.json()) as { session_token: string };
+  const host = new URL(t.url).host;
+  const createToken = (headers: Record<string, string>) =>
+    fetch(new URL('/api/v2/users/me/keys/tokens', t.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: '{}',
+    });
+
+  const foreign = await createToken({ cookie, origin: 'https://evil.example' });
+  assert.equal(foreign.status, 403);
+  assert.match(((await foreign.json()) as { message: string }).message, /Cross-site request refused/);
+  const crossSite = await createToken({ cookie, 'sec-fetch-site': 'same-site' });
+  assert.equal(crossSite.status, 403, 'a sibling subdomain (a workspace app) is refused too');
+  assert.equal((await createToken({ cookie, origin: 'null' })).status, 403);
+
+  assert.equal((await createToken({ cookie, origin: `http://${host}` })).status, 201);
+  assert.equal((await createToken({ cookie, 'sec-fetch-site': 'same-origin' })).status, 201);
+  assert.equal((await createToken({ cookie })).status, 201, 'a non-browser client sends neither header');
+  const viaHeader = await createToken({
+    'Coder-Session-Token': session_token,
+    origin: 'https://evil.example',
+  });
+  assert.equal(viaHeader.status, 201, 'a header token cannot be sent cross-site, so it needs no check');
+  const read = await fetch(new URL('/api/v2/users/me', t.url), {
+    headers: { cookie, origin: 'https://evil.example' },
+  });
+  assert.equal(read.status, 200, 'reads are not writes (CORS keeps their answers from the other site)');
+});
+
+test('using a session records the user as seen (also in a time zone far from UTC)', async () => {
+  const c = await t.newUser('seen-user');
+  const before = Date.now();
+  await c.client.users.get('me');
+  const seen = Date.parse((await c.client.users.get('me')).last_seen_at);
+  assert.ok(
+    seen >= before - 1000 && seen <= Date.now() + 1000,
+    `last_seen_at ${new Date(seen).toISOString()}`,
+  );
+});
+
 test('login is rate limited per client address', async () => {
   let limited: Response | undefined;
   for (let i = 0; i < 70 && !limited; i++) {

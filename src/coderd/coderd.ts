@@ -33,7 +33,8 @@ import {
 import { jobHandlers } from './provisionerdserver/job-handlers.js';
 import { AgentConnections } from './agent-connections.js';
 import { publishWorkspaceEvent } from './workspace-events.js';
-import { closeWebSockets, createWebSocketServer, markUpgrade } from './websocket.js';
+import { closeWebSockets, createWebSocketServer, isUpgrade, markUpgrade } from './websocket.js';
+import { defaultSiteDir, Site } from './site.js';
 import { WorkspacesService } from './workspaces-service.js';
 import type { HostnamePattern } from '../sdk/app-url.js';
 import { parseRealIpConfig, type RealIpConfig } from './httpmw/real-ip.js';
@@ -51,6 +52,8 @@ export interface CoderdOptions {
   loginRateLimit?: number;
   /** Hung-job and polling bounds; tests shorten them. */
   provisionerd?: Partial<ProvisionerdTuning>;
+  /** The dashboard's build folder (default: the repository's site/dist). */
+  siteDir?: string;
 }
 
 export class Coderd {
@@ -77,6 +80,7 @@ export class Coderd {
   deploymentId = '';
   defaultOrganizationId = '';
   private readonly routes: RouteTable;
+  private readonly site: Site;
 
   private constructor(options: CoderdOptions) {
     this.store = authzStore(options.store);
@@ -123,6 +127,7 @@ export class Coderd {
     );
     this.jobReaper = new JobReaper(this.provisionerd, this.logger.child({ component: 'job-reaper' }));
     this.routes = new RouteTable(buildRoutes({ loginRateLimit: options.loginRateLimit ?? 60 }));
+    this.site = Site.load(options.siteDir ?? defaultSiteDir());
     this.realIp = parseRealIpConfig(options.values.proxyTrustedHeaders, options.values.proxyTrustedOrigins);
     this.appHostnamePattern = appHostnamePattern(options.values.wildcardAccessUrl);
   }
@@ -199,9 +204,16 @@ export class Coderd {
     const match = app ? undefined : this.routes.find(req.method ?? 'GET', url.pathname);
     const ctx: RequestContext = { req, res, url, params: match?.params ?? {}, requestId, logger, api: this };
     try {
-      if (app) await app(ctx);
-      else if (!match) throw new NotFound(`Route ${req.method} ${url.pathname} not found.`);
-      else await runChain(match.route.chain, match.route.handler, ctx);
+      if (app) {
+        await app(ctx);
+        return;
+      }
+      if (!match && !isUpgrade(ctx) && this.site.handles(req.method ?? 'GET', url.pathname)) {
+        this.site.serve(req, res, url.pathname);
+        return;
+      }
+      if (!match) throw new NotFound(`Route ${req.method} ${url.pathname} not found.`);
+      await runChain(match.route.chain, match.route.handler, ctx);
     } catch (err) {
       writeError(res, err, ctx.logger);
     } finally {

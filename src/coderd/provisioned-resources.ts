@@ -240,6 +240,25 @@ export function agentStatus(a: WorkspaceAgentRow, now = Date.now()): WorkspaceAg
   return 'connected';
 }
 
+/**
+ * Coder's agent health (db2sdk.WorkspaceAgent): an agent still connecting counts as healthy, a
+ * failed startup script does not (a timed-out one does: the workspace may still be usable).
+ */
+export function agentHealth(
+  status: WorkspaceAgentStatus,
+  lifecycle: WorkspaceAgentRow['lifecycle_state'],
+): WorkspaceAgent['health'] {
+  const shuttingDown = ['shutting_down', 'shutdown_timeout', 'shutdown_error', 'off'].includes(lifecycle);
+  if (status !== 'connected' && lifecycle === 'off')
+    return { healthy: false, reason: 'agent is not running' };
+  if (status === 'timeout') return { healthy: false, reason: 'agent is taking too long to connect' };
+  if (status === 'disconnected') return { healthy: false, reason: 'agent has lost connection' };
+  if (lifecycle === 'start_error')
+    return { healthy: false, reason: 'agent startup script exited with an error' };
+  if (shuttingDown) return { healthy: false, reason: 'agent is shutting down' };
+  return { healthy: true };
+}
+
 const iso = (d: Date | null) => (d ? d.toISOString() : undefined);
 
 function toApp(app: WorkspaceAppRow): WorkspaceAgent['apps'][number] {
@@ -309,13 +328,7 @@ export async function jobResources(
       connection_timeout_seconds: a.connection_timeout_seconds,
       troubleshooting_url: a.troubleshooting_url,
       subsystems: a.subsystems,
-      health:
-        status === 'connected'
-          ? { healthy: true }
-          : {
-              healthy: false,
-              reason: status === 'timeout' ? 'agent has not connected in time' : `agent is ${status}`,
-            },
+      health: agentHealth(status, a.lifecycle_state),
       display_apps: a.display_apps as DisplayApp[],
       log_sources: logSources
         .filter((l) => l.workspace_agent_id === a.id)
@@ -337,7 +350,7 @@ export async function jobResources(
           run_on_start: s.run_on_start ?? false,
           run_on_stop: s.run_on_stop ?? false,
           start_blocks_login: s.start_blocks_login ?? false,
-          timeout_seconds: s.timeout_seconds ?? 0,
+          timeout: (s.timeout_seconds ?? 0) * 1e9,
           display_name: s.display_name ?? '',
         })),
     };

@@ -10,8 +10,8 @@ import { readJson } from './httpapi/read.js';
 import { writeJson } from './httpapi/write.js';
 import { toProvisionerJob, toProvisionerJobLog } from './provisioner-convert.js';
 import { followJobLogs } from './provisioner-job-logs-follow.js';
+import { afterParam, wantsFollow } from './log-follow.js';
 import { authOf, organizationOf, type RequestContext } from './request-context.js';
-import { isUpgrade } from './websocket.js';
 
 async function jobInOrganization(ctx: RequestContext): Promise<ProvisionerJobWithQueueRow> {
   const job = await ctx.api.store.getProvisionerJobById(ctx.params.job ?? '');
@@ -86,11 +86,8 @@ export async function provisionerJobLogs(ctx: RequestContext): Promise<void> {
 
 /** A job's logs after `?after=`: a JSON array, or with `?follow` a WebSocket stream until the end. */
 export async function writeJobLogs(ctx: RequestContext, jobId: string): Promise<void> {
-  const afterRaw = ctx.url.searchParams.get('after') ?? '0';
-  const after = Number(afterRaw);
-  if (!Number.isSafeInteger(after) || after < 0)
-    throw InvalidInput.field('after', 'Must be a log id (a non-negative integer).');
-  if (ctx.url.searchParams.has('follow') || isUpgrade(ctx)) return followJobLogs(ctx, jobId, after);
+  const after = afterParam(ctx);
+  if (wantsFollow(ctx)) return followJobLogs(ctx, jobId, after);
   const logs = await ctx.api.store.listProvisionerJobLogsAfter(jobId, after);
   writeJson(ctx.res, 200, logs.map(toProvisionerJobLog));
 }

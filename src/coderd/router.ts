@@ -24,6 +24,9 @@ import { requireWorkspaceAgent } from './httpmw/workspace-agent.js';
 import * as workspaceAgents from './workspace-agents.js';
 import { workspaceAgentPty } from './workspace-agent-pty.js';
 import { workspaceAgentTunnel } from './workspace-agent-tunnel.js';
+import * as agentLogs from './workspace-agent-logs.js';
+import * as agentMetadata from './workspace-agent-metadata.js';
+import { getWorkspaceAgentListeningPorts } from './workspace-agent-ports.js';
 import * as workspaceBuilds from './workspace-builds.js';
 import * as workspaces from './workspaces.js';
 import { watchWorkspace } from './workspaces-watch.js';
@@ -57,6 +60,9 @@ export function buildRoutes(options: RouterOptions): Route[] {
       me.post('/report-lifecycle', workspaceAgents.postLifecycle);
       me.post('/startup', workspaceAgents.postStartup);
       me.get('/rpc', workspaceAgents.serveAgentRpc);
+      me.patch('/logs', agentLogs.patchWorkspaceAgentLogs);
+      me.post('/log-source', agentLogs.postWorkspaceAgentLogSource);
+      me.post('/metadata', agentMetadata.postWorkspaceAgentMetadata);
       me.post('/app-health', postAppHealth);
     });
 
@@ -153,6 +159,12 @@ export function buildRoutes(options: RouterOptions): Route[] {
       authed.get('/provisionerjobs/{job}/logs', provisionerJobs.provisionerJobLogs);
       authed.get('/workspaceagents/{workspaceagent}', workspaceAgents.getWorkspaceAgent);
       authed.get('/workspaceagents/{workspaceagent}/tunnel', workspaceAgentTunnel);
+      authed.get('/workspaceagents/{workspaceagent}/logs', agentLogs.getWorkspaceAgentLogs);
+      authed.get(
+        '/workspaceagents/{workspaceagent}/watch-metadata',
+        agentMetadata.watchWorkspaceAgentMetadata,
+      );
+      authed.get('/workspaceagents/{workspaceagent}/listening-ports', getWorkspaceAgentListeningPorts);
       authed.get('/workspaceagents/{workspaceagent}/pty', workspaceAgentPty);
       authed.get('/debug/health', deployment.debugHealth);
       authed.get('/applications/host', applications.getAppHost);

@@ -26,6 +26,8 @@ export interface StartServerOptions {
   onFatal?: (err: Error) => void;
   /** Hung-job and polling bounds (tests shorten them). */
   provisionerd?: Partial<ProvisionerdTuning>;
+  /** The dashboard's build folder (default: the repository's site/dist). */
+  siteDir?: string;
   /**
    * Starts the built-in daemons (`values.provisionerDaemons` of them) against this replica. The
    * daemon code lives in src/provisionerd, which src/coderd may not import, so the command that
@@ -139,6 +141,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       values,
       accessUrl,
       provisionerd: options.provisionerd,
+      siteDir: options.siteDir,
     });
     cleanups.push(() => coderd.close());
     target.handle = coderd.handle;

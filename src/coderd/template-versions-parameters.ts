@@ -5,6 +5,7 @@
  * parameter or variable, so a template that could never build is refused at push time.
  */
 import { InvalidInput, Validator } from '../sdk/errors.js';
+import { parameterValueProblem, valueTypeProblem } from '../sdk/parameter-validation.js';
 import type { RichParameter, TemplateVariable } from '../sdk/provisioner.js';
 import { parameterTypes, type VariableValue } from '../sdk/templates.js';
 import type {
@@ -17,29 +18,6 @@ function throwProblems(v: Validator, what: string): void {
   if (v.problems.length === 0) return;
   const list = v.problems.map((p) => `${p.field}: ${p.detail}`).join('; ');
   throw new InvalidInput(`${what}: ${list}`, { validations: v.problems });
-}
-
-/** Why `value` is not a `type` value, or undefined when it is. */
-export function typeProblem(type: string, value: string): string | undefined {
-  switch (type) {
-    case 'number':
-      return value.trim() !== '' && Number.isFinite(Number(value)) ? undefined : 'is not a number';
-    case 'bool':
-      return value === 'true' || value === 'false' ? undefined : 'is not "true" or "false"';
-    case 'list(string)': {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(value);
-      } catch {
-        return 'is not a JSON list of strings';
-      }
-      return Array.isArray(parsed) && parsed.every((x) => typeof x === 'string')
-        ? undefined
-        : 'is not a JSON list of strings';
-    }
-    default:
-      return undefined;
-  }
 }
 
 function compileRegex(source: string): RegExp | undefined {
@@ -75,8 +53,8 @@ export function parameterRows(params: Partial<RichParameter>[]): InsertTemplateV
     for (const o of options) {
       if (optionValues.has(o.value)) v.add(field, `Option value "${o.value}" appears twice.`);
       optionValues.add(o.value);
-      const bad = type === 'list(string)' ? undefined : typeProblem(type, o.value);
-      if (bad) v.add(field, `Option value "${o.value}" ${bad}.`);
+      const bad = type === 'list(string)' ? undefined : valueTypeProblem(type, o.value);
+      if (bad) v.add(field, `Option value: ${bad}`);
     }
     const regex = p.validation_regex ?? '';
     const compiled = regex ? compileRegex(regex) : undefined;
@@ -95,19 +73,19 @@ export function parameterRows(params: Partial<RichParameter>[]): InsertTemplateV
     const mutable = p.mutable ?? false;
     if (p.ephemeral && !mutable) v.add(field, 'An ephemeral parameter must be mutable.');
     // A default is what a workspace gets without asking: it must pass the parameter's own rules.
-    if (!required || defaultValue !== '') {
-      const label = `The default value "${defaultValue}"`;
-      const bad = type === 'string' ? undefined : typeProblem(type, defaultValue);
-      if (bad) v.add(field, `${label} ${bad}.`);
-      else if (options.length > 0 && type !== 'list(string)' && !optionValues.has(defaultValue))
-        v.add(field, `${label} is not one of the options.`);
-      else if (compiled && !compiled.test(defaultValue))
-        v.add(field, `${label} does not match validation_regex "${regex}".`);
-      else if (type === 'number') {
-        const n = Number(defaultValue);
-        if ((min !== null && n < min) || (max !== null && n > max))
-          v.add(field, `${label} is outside [${min ?? '-∞'}, ${max ?? '∞'}].`);
-      }
+    if ((!required || defaultValue !== '') && (!regex || compiled)) {
+      const bad = parameterValueProblem(
+        {
+          type,
+          options,
+          validation_regex: regex,
+          validation_min: min ?? undefined,
+          validation_max: max ?? undefined,
+          validation_error: '',
+        },
+        defaultValue,
+      );
+      if (bad) v.add(field, `The default value "${defaultValue}" breaks the parameter's own rules: ${bad}`);
     }
     return {
       name,
@@ -152,8 +130,9 @@ export function variableRows(
     const pushed = given.get(name);
     if (required && pushed === undefined)
       v.add(field, 'Required variable has no value; pass it when pushing (e.g. --var name=value).');
-    const bad = pushed === undefined ? undefined : typeProblem(type, pushed);
-    if (bad) v.add(field, `The value ${t.sensitive ? '' : `"${pushed}" `}${bad}.`);
+    const bad = pushed === undefined ? undefined : valueTypeProblem(type, pushed);
+    // A sensitive value must not be echoed back in the job's error.
+    if (bad) v.add(field, t.sensitive ? `The value is not a valid ${type}.` : `The value: ${bad}`);
     return {
       name,
       description: t.description ?? '',

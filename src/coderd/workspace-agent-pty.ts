@@ -4,7 +4,8 @@
  * `{"height": h, "width": w}` and whose server messages are the terminal's raw output. coderd
  * opens a `pty?…` stream to the agent (which keeps the session alive between clients and replays
  * its output) and copies bytes both ways; the client's JSON messages go through unchanged and the
- * agent decodes them as a stream. Authorized as SSH; the Origin must be the dashboard's.
+ * agent decodes them as a stream. Authorized as SSH; with the session cookie, the Origin must be
+ * the deployment's own (httpmw/api-key.ts checks it for every cookie-authenticated WebSocket).
  */
 import { Buffer } from 'node:buffer';
 import type { Duplex } from 'node:stream';
@@ -14,7 +15,6 @@ import { InvalidInput, Unavailable } from '../sdk/errors.js';
 import { targetProblem } from '../sdk/tunnel/index.js';
 import { connectableAgent } from './agent-stream.js';
 import { parseWith } from './httpapi/read.js';
-import { requireSameOrigin } from './origin.js';
 import type { RequestContext } from './request-context.js';
 import { acceptWebSocket } from './websocket.js';
 
@@ -30,7 +30,6 @@ const ptyQuery = z.object({
 const sendHighWaterMark = 1 << 20;
 
 export async function workspaceAgentPty(ctx: RequestContext): Promise<void> {
-  requireSameOrigin(ctx);
   const q = parseWith(ptyQuery, Object.fromEntries(ctx.url.searchParams), 'query');
   const target = `pty?${new URLSearchParams({
     reconnect: q.reconnect,

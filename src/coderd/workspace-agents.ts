@@ -85,10 +85,14 @@ export async function serveAgentRpc(ctx: RequestContext): Promise<void> {
   await ctx.api.agentConnections.attach(agent, ws);
 }
 
-export async function getWorkspaceAgent(ctx: RequestContext): Promise<void> {
-  const { store } = ctx.api;
+/** The `{workspaceagent}` of a user route, if the user may read its workspace. */
+export async function workspaceAgentParam(ctx: RequestContext): Promise<WorkspaceAgentWithWorkspaceRow> {
   const id = ctx.params.workspaceagent ?? '';
-  const agent = isUuid(id) ? await store.getWorkspaceAgentById(id) : undefined;
+  const agent = isUuid(id) ? await ctx.api.store.getWorkspaceAgentById(id) : undefined;
   if (!agent) throw new NotFound('Workspace agent not found.');
-  writeJson(ctx.res, 200, await agentView(store, agent));
+  return agent;
+}
+
+export async function getWorkspaceAgent(ctx: RequestContext): Promise<void> {
+  writeJson(ctx.res, 200, await agentView(ctx.api.store, await workspaceAgentParam(ctx)));
 }

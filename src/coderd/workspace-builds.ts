@@ -7,8 +7,8 @@ import { writeJson } from './httpapi/write.js';
 import { jobResources } from './provisioned-resources.js';
 import { toProvisionerJobLog } from './provisioner-convert.js';
 import { followJobLogs } from './provisioner-job-logs-follow.js';
+import { afterParam, wantsFollow } from './log-follow.js';
 import { authOf, userOf, type RequestContext } from './request-context.js';
-import { isUpgrade } from './websocket.js';
 import { workspaceOf } from './workspaces.js';
 import { toWorkspaceBuilds } from './workspaces-convert.js';
 import { publishWorkspaceEvent } from './workspace-events.js';
@@ -68,12 +68,10 @@ export async function cancelWorkspaceBuild(ctx: RequestContext): Promise<void> {
 
 /** GET /workspacebuilds/{id}/logs[?after=<id>][&follow] — JSON, or a WebSocket stream with follow. */
 export async function workspaceBuildLogs(ctx: RequestContext): Promise<void> {
-  const after = Number(ctx.url.searchParams.get('after') ?? '0');
-  if (!Number.isSafeInteger(after) || after < 0)
-    throw InvalidInput.field('after', 'Must be a log id (a non-negative integer).');
+  const after = afterParam(ctx);
   const b = await buildOf(ctx);
   const { store } = ctx.api;
-  if (ctx.url.searchParams.has('follow') || isUpgrade(ctx)) {
+  if (wantsFollow(ctx)) {
     return followJobLogs(ctx, b.job_id, after, {
       job: async () => (await store.listWorkspaceBuildJobs([b.job_id]))[0],
       logs: (a) => store.listWorkspaceBuildLogsAfter(b.id, a),

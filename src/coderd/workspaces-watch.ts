@@ -1,14 +1,14 @@
 /**
  * Live workspace updates (Coder's watchWorkspace): `GET /workspaces/{id}/watch`, a Server-Sent Events stream that re-reads the
- * workspace on each hint and sends it as `event: data`, with `event: ping` keepalives.
+ * workspace on each hint and sends it as `event: data` (httpapi/sse.ts).
  */
 import { currentActor, withActor } from '../database/authz/actor-context.js';
 import type { RequestContext } from './request-context.js';
 import { toWorkspaces } from './workspaces-convert.js';
 import { NotFound } from '../sdk/errors.js';
 import { workspaceEventChannel } from './workspace-events.js';
-
-export const watchPingMs = 15_000;
+import { startEventStream } from './httpapi/sse.js';
+import { Coalescer } from '../sdk/coalesce.js';
 
 export async function watchWorkspace(ctx: RequestContext): Promise<void> {
   const { store, pubsub } = ctx.api;
@@ -21,49 +21,20 @@ export async function watchWorkspace(ctx: RequestContext): Promise<void> {
   };
   // Fails as a normal HTTP error before the stream starts when the workspace is not readable.
   const first = await read();
-  const { res } = ctx;
-  res.writeHead(200, {
-    'Content-Type': 'text/event-stream',
-    'Cache-Control': 'no-cache',
-    Connection: 'keep-alive',
-    'X-Accel-Buffering': 'no',
-  });
-  const send = (event: string, data?: unknown) => {
-    if (res.writableEnded) return;
-    res.write(`event: ${event}\n${data === undefined ? '' : `data: ${JSON.stringify(data)}\n`}\n`);
-  };
+  const { send, closed } = startEventStream(ctx);
   send('data', first);
   // Coalesce bursts of hints: one re-read at a time, one more if hints came meanwhile.
-  let busy = false;
-  let again = false;
-  const refresh = async (): Promise<void> => {
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
-    try {
-      do {
-        again = false;
-        send('data', await read());
-      } while (again);
-    } catch (err) {
+  const reader = new Coalescer(async () => send('data', await read()));
+  const refresh = () =>
+    reader.run().catch((err: unknown) => {
       ctx.logger.warn({ err }, 'workspace watch re-read failed');
       send('error', { message: 'Could not read the workspace.' });
-    } finally {
-      busy = false;
-    }
-  };
+    });
   const unsubscribe = await pubsub.subscribe(
     workspaceEventChannel(id),
     () => void refresh(),
     () => void refresh(),
   );
-  const ping = setInterval(() => send('ping'), watchPingMs);
-  await new Promise<void>((resolve) => {
-    ctx.req.socket.once('close', resolve);
-    res.once('close', resolve);
-  });
-  clearInterval(ping);
+  await closed;
   await unsubscribe();
 }

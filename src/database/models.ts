@@ -376,6 +376,16 @@ export interface WorkspaceAgentLogSourceRow {
   created_at: Date;
 }
 
+export interface WorkspaceAgentLogRow {
+  /** bigserial: pg returns it as a string. */
+  id: string;
+  agent_id: string;
+  created_at: Date;
+  output: string;
+  level: LogLevel;
+  log_source_id: string;
+}
+
 export interface WorkspaceAgentMetadataRow {
   workspace_agent_id: string;
   key: string;

@@ -19,6 +19,7 @@ import { workspaceBuildQueries, type WorkspaceBuildQueries } from './queries/wor
 import { workspaceResourceQueries, type WorkspaceResourceQueries } from './queries/workspace-resources.js';
 import { workspaceAgentQueries, type WorkspaceAgentQueries } from './queries/workspace-agents.js';
 import { workspaceAppQueries, type WorkspaceAppQueries } from './queries/workspace-apps.js';
+import { workspaceAgentLogQueries, type WorkspaceAgentLogQueries } from './queries/workspace-agent-logs.js';
 import type { Queryable } from './db.js';
 
 export type Queries = UserQueries &
@@ -35,7 +36,8 @@ export type Queries = UserQueries &
   WorkspaceBuildQueries &
   WorkspaceResourceQueries &
   WorkspaceAgentQueries &
-  WorkspaceAppQueries;
+  WorkspaceAppQueries &
+  WorkspaceAgentLogQueries;
 
 export interface Store extends Queries {
   /** Runs `fn` in one transaction; everything it does commits together or not at all. Nested calls join. */
@@ -59,6 +61,7 @@ function queriesFor(db: Queryable): Queries {
     ...workspaceResourceQueries(db),
     ...workspaceAgentQueries(db),
     ...workspaceAppQueries(db),
+    ...workspaceAgentLogQueries(db),
   };
   // Map PostgreSQL errors users can cause (unique violations) into domain errors in one place.
   for (const [name, fn] of Object.entries(all)) {

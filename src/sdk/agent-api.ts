@@ -3,6 +3,8 @@
  * reports, authenticated by its agent token in the session header.
  */
 import { z } from 'zod';
+import { logLevels } from './provisioner-jobs.js';
+import { agentLogOutputMaxChars } from './workspace-agents.js';
 import type {
   WorkspaceAgentLifecycle,
   WorkspaceAgentMetadataDescription,
@@ -52,3 +54,49 @@ export const PostStartupRequest = z.strictObject({
     .default([]),
 });
 export type PostStartupRequest = z.input<typeof PostStartupRequest>;
+
+/** `PATCH /workspaceagents/me/logs`: lines of one log source (the nil UUID: "External"). */
+export const PatchLogsRequest = z.strictObject({
+  log_source_id: z.uuid().default('00000000-0000-0000-0000-000000000000'),
+  logs: z
+    .array(
+      z.strictObject({
+        created_at: z.iso.datetime({ offset: true }),
+        output: z.string().max(agentLogOutputMaxChars),
+        level: z.enum(logLevels).default('info'),
+      }),
+    )
+    .min(1, 'No logs provided.')
+    .max(10_000),
+});
+export type PatchLogsRequest = z.input<typeof PatchLogsRequest>;
+
+/** `POST /workspaceagents/me/metadata`: the latest result of some metadata items. */
+export const PostMetadataRequest = z.strictObject({
+  metadata: z
+    .array(
+      z.strictObject({
+        key: z.string().min(1).max(127),
+        collected_at: z.iso.datetime({ offset: true }),
+        age: z.number().int().min(0).default(0),
+        value: z.string(),
+        error: z.string(),
+      }),
+    )
+    .max(1000),
+});
+export type PostMetadataRequest = z.input<typeof PostMetadataRequest>;
+
+/** `POST /workspaceagents/me/log-source`: a source for lines that come from outside the scripts. */
+export const PostLogSourceRequest = z.strictObject({
+  id: z.uuid(),
+  display_name: z.string().min(1).max(127),
+  icon: z.string().max(256).default(''),
+});
+export type PostLogSourceRequest = z.input<typeof PostLogSourceRequest>;
+
+/** Methods of the agent's `rpc:` tunnel target (src/sdk/tunnel/rpc.ts). */
+export const agentRpcMethods = {
+  /** `{}` → WorkspaceAgentListeningPortsResponse, unfiltered but for the agent's own sockets. */
+  listeningPorts: 'listening-ports',
+} as const;

@@ -1,6 +1,12 @@
 /** The agent's API client: its token goes where a session token would (Coder's agentsdk.Client). */
 import { Client } from './client.js';
-import type { AgentManifest, PostLifecycleRequest, PostStartupRequest } from './agent-api.js';
+import type {
+  AgentManifest,
+  PatchLogsRequest,
+  PostLifecycleRequest,
+  PostMetadataRequest,
+  PostStartupRequest,
+} from './agent-api.js';
 import type { PostAppHealthsRequest } from './workspace-apps.js';
 
 export class AgentClient extends Client {
@@ -14,6 +20,14 @@ export class AgentClient extends Client {
 
   postStartup(req: PostStartupRequest): Promise<void> {
     return this.request('POST', '/workspaceagents/me/startup', req);
+  }
+
+  patchLogs(req: PatchLogsRequest): Promise<void> {
+    return this.request('PATCH', '/workspaceagents/me/logs', req);
+  }
+
+  postMetadata(req: PostMetadataRequest): Promise<void> {
+    return this.request('POST', '/workspaceagents/me/metadata', req);
   }
 
   postAppHealth(req: PostAppHealthsRequest): Promise<void> {

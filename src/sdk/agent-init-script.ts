@@ -30,8 +30,14 @@ ACCESS_URL=${shellQuote(base)}
 BINARY_DIR="\${BINARY_DIR:-$(mktemp -d -t hangar-agent.XXXXXX)}"
 cd "$BINARY_DIR"
 
+# The deployment sends the standalone agent gzip-compressed to clients that ask (curl with zlib).
+CURL_COMPRESSED=
+if command -v curl >/dev/null 2>&1; then
+  case "$(curl -V 2>/dev/null)" in *libz*) CURL_COMPRESSED=--compressed ;; esac
+fi
+
 fetch() {
-  if command -v curl >/dev/null 2>&1; then curl -fsSL --connect-timeout 10 -o "$2" "$1"
+  if command -v curl >/dev/null 2>&1; then curl -fsSL $CURL_COMPRESSED --connect-timeout 10 -o "$2" "$1"
   elif command -v wget >/dev/null 2>&1; then wget -q -T 10 -O "$2" "$1"
   elif command -v busybox >/dev/null 2>&1; then busybox wget -q -O "$2" "$1"
   else echo "hangar: neither curl, wget nor busybox is installed; cannot download the agent." >&2; exit 1

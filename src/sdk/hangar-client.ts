@@ -6,6 +6,7 @@ import { UsersClient } from './users-client.js';
 import { ProvisionerClient } from './provisioner-client.js';
 import { TemplatesClient } from './templates-client.js';
 import { WorkspacesClient } from './workspaces-client.js';
+import { WorkspaceAgentsClient } from './workspace-agents-client.js';
 import { WorkspaceAppsClient } from './workspace-apps-client.js';
 
 export class HangarClient extends Client {
@@ -13,6 +14,7 @@ export class HangarClient extends Client {
   readonly provisioners = new ProvisionerClient(this);
   readonly templates = new TemplatesClient(this);
   readonly workspaces = new WorkspacesClient(this);
+  readonly agents = new WorkspaceAgentsClient(this);
   readonly apps = new WorkspaceAppsClient(this);
 
   buildInfo(): Promise<BuildInfoResponse> {

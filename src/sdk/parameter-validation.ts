@@ -7,8 +7,40 @@ import type { TemplateVersionParameter } from './templates.js';
 import type { ValidationError } from './errors.js';
 import type { WorkspaceBuildParameter } from './workspaces.js';
 
+/** Why `value` is not a value of `type` (number, bool, list(string); every value is a string). */
+export function valueTypeProblem(type: string, value: string): string | undefined {
+  switch (type) {
+    case 'number':
+      return value.trim() !== '' && Number.isFinite(Number(value))
+        ? undefined
+        : `"${value}" is not a number.`;
+    case 'bool':
+      return value === 'true' || value === 'false' ? undefined : `Must be "true" or "false", not "${value}".`;
+    case 'list(string)':
+      return stringList(value) ? undefined : 'Must be a JSON array of strings, e.g. ["a","b"].';
+    default:
+      return undefined;
+  }
+}
+
+function stringList(value: string): string[] | undefined {
+  let list: unknown;
+  try {
+    list = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  return Array.isArray(list) && list.every((v) => typeof v === 'string') ? list : undefined;
+}
+
+/** What a value is checked against: the parameter's type, options, regex and min/max. */
+export type ParameterRules = Pick<
+  TemplateVersionParameter,
+  'type' | 'options' | 'validation_regex' | 'validation_min' | 'validation_max' | 'validation_error'
+>;
+
 /** Checks one value against the parameter's type, options, regex and min/max (not mutability). */
-export function parameterValueProblem(p: TemplateVersionParameter, value: string): string | undefined {
+export function parameterValueProblem(p: ParameterRules, value: string): string | undefined {
   const custom = (fallback: string) =>
     p.validation_error
       ? p.validation_error
@@ -16,29 +48,19 @@ export function parameterValueProblem(p: TemplateVersionParameter, value: string
           .replaceAll('{max}', String(p.validation_max ?? ''))
           .replaceAll('{value}', value)
       : fallback;
+  const typeProblem = valueTypeProblem(p.type, value);
+  if (typeProblem) return typeProblem;
   switch (p.type) {
     case 'number': {
-      if (value.trim() === '' || !Number.isFinite(Number(value))) return `"${value}" is not a number.`;
       const n = Number(value);
       const { validation_min: min, validation_max: max } = p;
       if (min !== undefined && n < min) return custom(`Must be at least ${min}.`);
       if (max !== undefined && n > max) return custom(`Must be at most ${max}.`);
       break;
     }
-    case 'bool':
-      if (value !== 'true' && value !== 'false') return `Must be "true" or "false", not "${value}".`;
-      break;
     case 'list(string)': {
-      let list: unknown;
-      try {
-        list = JSON.parse(value);
-      } catch {
-        return 'Must be a JSON array of strings, e.g. ["a","b"].';
-      }
-      if (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))
-        return 'Must be a JSON array of strings, e.g. ["a","b"].';
       if (p.options.length > 0) {
-        const bad = (list as string[]).filter((v) => !p.options.some((o) => o.value === v));
+        const bad = (stringList(value) ?? []).filter((v) => !p.options.some((o) => o.value === v));
         if (bad.length) return `${bad.map((v) => `"${v}"`).join(', ')} not among the options.`;
       }
       return undefined;

@@ -132,7 +132,8 @@ export interface WorkspaceAgentScript {
   run_on_start: boolean;
   run_on_stop: boolean;
   start_blocks_login: boolean;
-  timeout_seconds: number;
+  /** Nanoseconds, as Coder's time.Duration; 0 = no limit. */
+  timeout: number;
   display_name: string;
 }
 

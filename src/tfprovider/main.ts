@@ -15,6 +15,11 @@ serveProvider(coderProvider).then(
     process.stderr.write(
       `[ERROR] coder provider failed to start: ${err instanceof Error ? err.stack : String(err)}\n`,
     );
+    // Terraform shows the first stdout line in its "Unrecognized remote plugin message" error,
+    // and stderr only in TF_LOG: this line puts the reason in front of the user. No "|", so it
+    // can never parse as a handshake.
+    const reason = err instanceof Error ? err.message : String(err);
+    process.stdout.write(`coder provider failed to start: ${reason.replace(/[|\r\n]+/g, ' ')}\n`);
     process.exitCode = 1;
   },
 );

@@ -6,7 +6,7 @@
  *
  * Major 2 with a high minor satisfies the constraints Coder templates use (">= 2.0", "~> 2.4").
  */
-export const providerVersion = '2.999.1';
+export const providerVersion = '2.999.3';
 
 export const providerNamespace = 'coder';
 export const providerType = 'coder';

@@ -3,14 +3,14 @@
 // a cancel in the middle of an apply.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HangarClient } from '../../src/sdk/hangar-client.js';
+import type { HangarClient } from '../../src/sdk/hangar-client.js';
 import type { Workspace } from '../../src/sdk/workspaces.js';
-import { cliOwner, startCliSession, type CliSession } from '../support/cli-session.js';
+import { ownerClient, startCliSession, type CliSession } from '../support/cli-session.js';
 
 let s: CliSession;
 let client: HangarClient;
@@ -48,12 +48,16 @@ async function homeOf(name: string): Promise<string> {
   return home;
 }
 
-async function agentPid(): Promise<number | undefined> {
+/**
+ * The pid of the workspace's agent, from the pid file the template names after the workspace's
+ * Unix user (its home's basename). As root the run directory is shared with other runs, so the
+ * file is picked by name, never by being the only one.
+ */
+async function agentPid(name: string): Promise<number | undefined> {
   const runDir = process.getuid?.() === 0 ? '/run/hangar-local-workspaces' : path.join(workspacesDir, '.run');
-  if (!existsSync(runDir)) return undefined;
-  const files = (await readdir(runDir)).filter((f) => f.endsWith('.pid'));
-  if (files.length === 0) return undefined;
-  return Number((await readFile(path.join(runDir, files[0]!), 'utf8')).trim());
+  const file = path.join(runDir, `${path.basename(await homeOf(name))}.pid`);
+  if (!existsSync(file)) return undefined;
+  return Number((await readFile(file, 'utf8')).trim());
 }
 
 const alive = (pid: number) => {
@@ -68,10 +72,7 @@ const alive = (pid: number) => {
 describe('the local template on real Terraform', { timeout: 600_000 }, () => {
   before(async () => {
     s = await startCliSession();
-    client = new HangarClient(s.server.url);
-    client.sessionToken = (
-      await client.users.login({ email: cliOwner.email, password: cliOwner.password })
-    ).session_token;
+    client = await ownerClient(s);
     workspacesDir = await mkdtemp(path.join(tmpdir(), 'hangar-local-ws-'));
     // As root each workspace runs as its own user, who must be able to reach its home.
     await chmod(workspacesDir, 0o711);
@@ -114,7 +115,7 @@ describe('the local template on real Terraform', { timeout: 600_000 }, () => {
     assert.equal(agent.name, 'main');
     const home = await homeOf('dev');
     await writeFile(path.join(home, 'notes.txt'), 'kept across stop\n');
-    const pid = await eventually('the agent pid file', agentPid);
+    const pid = await eventually('the agent pid file', () => agentPid('dev'));
     assert.ok(alive(pid));
 
     assert.match(await s.ok('stop', 'dev', '-y'), /Workspace "dev" is stopped/);
@@ -152,7 +153,7 @@ describe('the local template on real Terraform', { timeout: 600_000 }, () => {
 
   it('delete destroys everything: agent, home, and the state is empty', async () => {
     const home = await homeOf('dev');
-    const pid = (await agentPid())!;
+    const pid = (await agentPid('dev'))!;
     await s.ok('delete', 'dev', '-y');
     await eventually('the agent to exit', async () => (alive(pid) ? undefined : true), 10_000);
     assert.equal(existsSync(home), false, 'the home directory is removed on delete');

@@ -1,8 +1,9 @@
 /**
  * A workspace whose latest build provisioned one agent (and optionally apps), written as rows
- * (no template flow), and a real in-process Agent for it. For tests of what runs through the
- * agent: the web terminal, apps, port sharing, app health.
+ * (no template flow); a real in-process Agent for it; and OpenSSH through coderd to it. For tests
+ * of the agent and of what runs through it: SSH, the web terminal, apps, port sharing, app health.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,11 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type AgentOptions } from '../../src/agent/agent.js';
 import { nopLogger } from '../../src/sdk/logger.js';
+import { shellQuote } from '../../src/sdk/shell-quote.js';
 import type { WorkspaceAgent } from '../../src/sdk/workspaces.js';
 import type pg from 'pg';
 import type { TestCoderd } from './coderd.js';
+import { repoRoot } from './server.js';
 
 export interface TestApp {
   slug: string;
@@ -30,6 +33,9 @@ export interface AgentWorkspaceOptions {
   agentName?: string;
   apps?: TestApp[];
   maxPortShareLevel?: 'owner' | 'authenticated' | 'public';
+  /** The agent's `dir` (default '': home). */
+  directory?: string;
+  env?: Record<string, string>;
 }
 
 export interface AgentWorkspace {
@@ -100,9 +106,9 @@ export async function createAgentWorkspace(
     [resourceId, jobId],
   );
   await q(
-    `INSERT INTO workspace_agents (id, resource_id, name, auth_token_hash, directory)
-     VALUES ($1, $2, $3, sha256(convert_to($4, 'UTF8')), '')`,
-    [agentId, resourceId, agentName, token],
+    `INSERT INTO workspace_agents (id, resource_id, name, auth_token_hash, directory, environment_variables)
+     VALUES ($1, $2, $3, sha256(convert_to($4, 'UTF8')), $5, $6)`,
+    [agentId, resourceId, agentName, token, opts.directory ?? '', JSON.stringify(opts.env ?? {})],
   );
   const appIds: Record<string, string> = {};
   for (const app of opts.apps ?? []) {
@@ -129,6 +135,11 @@ export async function createAgentWorkspace(
     );
   }
   return { token, agentId, agentName, workspaceId, workspaceName, templateId, appIds };
+}
+
+/** The agent of `~/src` with FOO=bar that the agent's own tests use. */
+export function insertWorkspaceWithAgent(pool: pg.Pool, ownerId: string): Promise<AgentWorkspace> {
+  return createAgentWorkspace({ db: { pool } }, { ownerId, directory: '~/src', env: { FOO: 'bar' } });
 }
 
 /** Starts a real agent for the workspace and waits until coderd shows it connected. */
@@ -161,4 +172,49 @@ export async function eventually(what: string, fn: () => Promise<boolean>, ms = 
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
+}
+
+export interface SshOptions {
+  coderdUrl: string;
+  sessionToken: string;
+  /** The workspace, as owner/name. */
+  workspace: string;
+  command: string;
+  /** Extra ssh options, such as -tt for a PTY. */
+  sshArgs?: string[];
+  stdin?: string;
+}
+
+/** Runs `command` in the workspace with OpenSSH, through coderd with `hangar ssh --stdio` as ProxyCommand. */
+export function sshThroughCoderd(
+  o: SshOptions,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proxy = `${shellQuote(process.execPath)} ${shellQuote(path.join(repoRoot, 'bin/hangar'))} ssh --stdio ${shellQuote(o.workspace)}`;
+  return new Promise((resolve) => {
+    const p = spawn(
+      'ssh',
+      [
+        '-F',
+        '/dev/null',
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        '-o',
+        'LogLevel=ERROR',
+        '-o',
+        `ProxyCommand=${proxy}`,
+        ...(o.sshArgs ?? []),
+        `hangar.${o.workspace.split('/')[1]}`,
+        o.command,
+      ],
+      { env: { ...process.env, HANGAR_URL: o.coderdUrl, HANGAR_SESSION_TOKEN: o.sessionToken } },
+    );
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+    p.stdin.end(o.stdin ?? '');
+  });
 }

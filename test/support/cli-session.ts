@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { HangarClient } from '../../src/sdk/hangar-client.js';
 import { runCli, tempConfigDir, type CliResult } from './cli.js';
 import { startTestServer, type StartTestServerOptions, type TestServer } from './server.js';
 
@@ -50,6 +51,15 @@ export async function startCliSession(opts: StartTestServerOptions = {}): Promis
     },
     stop: () => server.stop(),
   };
+}
+
+/** An API client logged in as the session's owner, for checks a test makes beside the CLI. */
+export async function ownerClient(s: CliSession): Promise<HangarClient> {
+  const client = new HangarClient(s.server.url);
+  client.sessionToken = (
+    await client.users.login({ email: cliOwner.email, password: cliOwner.password })
+  ).session_token;
+  return client;
 }
 
 /** A directory holding an echo-provisioner template (`echo.json`) and optional extra files. */

@@ -31,6 +31,8 @@ export interface TestCoderd {
 export interface TestCoderdOptions {
   /** Built-in echo daemons serving this coderd (0: jobs stay queued). */
   echoDaemons?: number;
+  /** The dashboard build to serve (default: the repository's site/dist). */
+  siteDir?: string;
 }
 
 export async function startTestCoderd(
@@ -49,6 +51,7 @@ export async function startTestCoderd(
     values,
     configDir: '/nonexistent',
     logger: nopLogger,
+    siteDir: options.siteDir,
     startBuiltinDaemons: builtinDaemonStarter({
       provisioners: [new EchoProvisioner()],
       logger: nopLogger,

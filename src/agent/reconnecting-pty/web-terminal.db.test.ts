@@ -136,8 +136,12 @@ test('the terminal is refused to other origins, to other users (404) and without
   const ws = await createAgentWorkspace(coderd, { ownerId });
   await using _agent = await startAgent(coderd, ws);
   const url = ptyUrl(ws, randomUUID());
+  // A page elsewhere cannot use the visitor's cookie (cross-site WebSocket hijacking).
   assert.equal(
-    await handshakeStatus(url, { 'Coder-Session-Token': ownerToken, Origin: 'http://evil.example' }),
+    await handshakeStatus(url, {
+      Cookie: `coder_session_token=${ownerToken}`,
+      Origin: 'http://evil.example',
+    }),
     403,
   );
   const other = await coderd.newUser(`pty-${randomUUID().slice(0, 6)}`);

@@ -4,19 +4,43 @@
  * send each connection back to the client. Half-close is kept in both directions.
  */
 import net from 'node:net';
-import type { AcceptConnection, Connection, RejectConnection, TcpipRequestInfo } from 'ssh2';
+import type { AcceptConnection, Channel, Connection, RejectConnection, TcpipRequestInfo } from 'ssh2';
 import type { Logger } from '../../sdk/logger.js';
+import { spliceStreams } from '../../sdk/tunnel/index.js';
 
-function splice(
-  a: NodeJS.ReadWriteStream & { destroy(): void },
-  b: NodeJS.ReadWriteStream & { destroy(): void },
-) {
-  a.pipe(b);
-  b.pipe(a);
-  a.on('error', () => b.destroy());
-  b.on('error', () => a.destroy());
-  a.on('close', () => b.destroy());
-  b.on('close', () => a.destroy());
+/**
+ * ssh2 ends a server-side channel with EOF *and* CLOSE as soon as our writing side finishes
+ * (Channel.js `onFinish`, on both 'prefinish' and 'finish'). That suits sessions, but on a
+ * forwarded connection the peer then drops whatever it still had to send: a client that sends a
+ * request and shuts down its writing side got a truncated or empty answer, and a service that
+ * speaks first and half-closes never got the reply. Forwarded channels send only EOF when our
+ * side ends, and CLOSE once both directions have ended, as sshd does.
+ */
+export function keepHalfOpen<T extends Channel>(channel: T): T {
+  channel.removeAllListeners('prefinish');
+  channel.removeAllListeners('finish');
+  let ended = false;
+  let finished = false;
+  const closeWhenDone = () => {
+    if (ended && finished) channel.close();
+  };
+  channel.once('finish', () => {
+    finished = true;
+    channel.eof();
+    closeWhenDone();
+  });
+  channel.once('end', () => {
+    ended = true;
+    closeWhenDone();
+  });
+  return channel;
+}
+
+function spliceChannel(socket: net.Socket, channel: Channel, logger: Logger, what: string): void {
+  socket.setNoDelay(true);
+  void spliceStreams(socket, keepHalfOpen(channel)).then((err) => {
+    if (err) logger.debug({ err: err.message }, `${what} ended with an error`);
+  });
 }
 
 export function handleDirectTcpip(
@@ -26,14 +50,13 @@ export function handleDirectTcpip(
   logger: Logger,
 ): void {
   const socket = net.connect({ host: info.destIP, port: info.destPort, allowHalfOpen: true });
-  socket.setNoDelay(true);
   socket.once('error', (err) => {
     logger.debug({ err: err.message, dest: `${info.destIP}:${info.destPort}` }, 'direct-tcpip dial failed');
     reject();
   });
   socket.once('connect', () => {
     socket.removeAllListeners('error');
-    splice(socket as never, accept() as never);
+    spliceChannel(socket, accept(), logger, 'direct-tcpip');
   });
 }
 
@@ -53,8 +76,12 @@ export class RemoteForwards {
   ): void {
     if (name === 'tcpip-forward') return this.forward(info.bindAddr, info.bindPort, accept, reject);
     if (name === 'cancel-tcpip-forward') {
+      // OpenSSH cancels a port-0 forward by the port it was given, which is how it is keyed.
       const key = `${info.bindAddr}:${info.bindPort}`;
-      this.listeners.get(key)?.close();
+      const server = this.listeners.get(key);
+      if (!server) return reject?.();
+      // Connections already forwarded stay up, as with sshd; only the listener goes.
+      server.close();
       this.listeners.delete(key);
       return accept?.();
     }
@@ -69,17 +96,23 @@ export class RemoteForwards {
   ): void {
     // "" and "localhost" mean loopback, as sshd's GatewayPorts=no does.
     const host = bindAddr === '' || bindAddr === 'localhost' ? '127.0.0.1' : bindAddr;
-    const server = net.createServer({ allowHalfOpen: true }, (socket) => {
-      socket.setNoDelay(true);
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
       const port = (server.address() as net.AddressInfo).port;
+      // A connection reset while the channel opens must not crash the agent.
+      socket.on('error', () => {});
+      // The client finds its forward by the address and port it asked for, so echo them back.
       this.client.forwardOut(
         bindAddr,
         port,
         socket.remoteAddress ?? '',
         socket.remotePort ?? 0,
         (err, channel) => {
-          if (err) return socket.destroy();
-          splice(socket as never, channel as never);
+          if (err) {
+            this.logger.debug({ err: err.message, port }, 'the client refused a forwarded connection');
+            return socket.destroy();
+          }
+          if (socket.destroyed) return channel.close();
+          spliceChannel(socket, channel, this.logger, 'forwarded-tcpip');
         },
       );
     });
@@ -89,7 +122,7 @@ export class RemoteForwards {
     });
     server.listen(bindPort, host, () => {
       const port = (server.address() as net.AddressInfo).port;
-      this.listeners.set(`${bindAddr}:${bindPort === 0 ? port : bindPort}`, server);
+      this.listeners.set(`${bindAddr}:${port}`, server);
       accept?.(bindPort === 0 ? port : undefined);
     });
   }

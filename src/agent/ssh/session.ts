@@ -24,6 +24,8 @@ export interface SessionOptions {
   /** OpenSSH's sftp-server; SFTP is refused with a clear message when it is missing. */
   sftpServerPath?: string;
   logger: Logger;
+  /** This connection's agent forwarding (ssh -A); resolves with SSH_AUTH_SOCK. */
+  authAgent?: { listen(): Promise<string> };
 }
 
 interface PtyRequest {
@@ -50,6 +52,8 @@ export function handleSession(session: Session, opts: SessionOptions): void {
   let ptyReq: PtyRequest | undefined;
   const clientEnv: Record<string, string> = {};
   let running: Running | undefined;
+  // OpenSSH asks for agent forwarding without waiting for the answer, just before exec or shell.
+  let authSock: Promise<string | undefined> = Promise.resolve(undefined);
 
   session.on('pty', (accept, _reject, info) => {
     ptyReq = { term: info.term || 'xterm-256color', cols: info.cols || 80, rows: info.rows || 24 };
@@ -69,7 +73,20 @@ export function handleSession(session: Session, opts: SessionOptions): void {
     running?.kill(name);
     accept?.();
   });
-  session.on('auth-agent', (_accept, reject) => reject?.());
+  session.on('auth-agent', (accept, reject) => {
+    if (!opts.authAgent) return reject?.();
+    authSock = opts.authAgent.listen().then(
+      (sock) => {
+        accept?.();
+        return sock;
+      },
+      (err: Error) => {
+        opts.logger.warn({ err: err.message }, 'agent forwarding could not start');
+        reject?.();
+        return undefined;
+      },
+    );
+  });
   session.on('x11', (_accept, reject) => reject?.());
 
   // Channels are accepted at once: ssh2 ends a session whose request is still unanswered when the
@@ -79,7 +96,13 @@ export function handleSession(session: Session, opts: SessionOptions): void {
     opts
       .workingDir()
       .then(async (cwd) => {
-        const env = { ...opts.env(), ...clientEnv, ...(ptyReq ? { TERM: ptyReq.term } : {}) };
+        const sock = await authSock;
+        const env = {
+          ...opts.env(),
+          ...clientEnv,
+          ...(ptyReq ? { TERM: ptyReq.term } : {}),
+          ...(sock ? { SSH_AUTH_SOCK: sock } : {}),
+        };
         if (ptyReq) running = await runOnPty(channel, opts, ptyReq, command, env, cwd, login);
         else
           running = runOnPipes(

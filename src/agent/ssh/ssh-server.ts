@@ -3,15 +3,15 @@
  * stream the tunnel hands it, so OpenSSH (via `hangar ssh --stdio` as ProxyCommand) and VS Code
  * Remote-SSH work. No client authentication: a stream only reaches the agent after coderd
  * authorized the user for `ssh` on this workspace, as Coder treats its tailnet as the boundary.
- * Sessions (PTY or not, shell, exec, SFTP), environment requests and local (-L) forwarding.
- * Remote (-R) forwarding is answered but forwarded connections still close before any data
- * (known bug, tracked with the agent issue), so it has no test yet.
+ * Sessions (PTY or not, shell, exec, SFTP), environment requests, local (-L) and remote (-R)
+ * forwarding, and agent forwarding (-A).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { Logger } from '../../sdk/logger.js';
+import { AuthAgentForwarding } from './auth-agent-forwarding.js';
 import { handleDirectTcpip, RemoteForwards } from './forwarding.js';
 import { handleSession, type SessionOptions } from './session.js';
 
@@ -68,13 +68,14 @@ export class AgentSshServer {
     const log = this.opts.logger;
     this.connections.add(client);
     const forwards = new RemoteForwards(client, log);
+    const authAgent = new AuthAgentForwarding(client, log);
     client.on('authentication', (ctx) => ctx.accept());
     client.on('ready', () => {
       client.on('session', (accept) => {
         const session = accept();
         this.sessionCounts.ssh++;
         session.once('close', () => this.sessionCounts.ssh--);
-        handleSession(session, this.opts);
+        handleSession(session, { ...this.opts, authAgent });
       });
       client.on('tcpip', (accept, reject, info) => handleDirectTcpip(accept, reject, info, log));
       client.on('request', (accept, reject, name, info) => forwards.onRequest(accept, reject, name, info));
@@ -82,6 +83,7 @@ export class AgentSshServer {
     client.on('error', (err) => log.debug({ err: err.message }, 'ssh connection error'));
     client.on('close', () => {
       forwards.closeAll();
+      authAgent.close();
       this.connections.delete(client);
     });
   }

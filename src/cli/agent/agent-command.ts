@@ -13,6 +13,23 @@ interface AgentFlags {
   token?: string;
   tokenFile?: string;
   logLevel: string;
+  logDir?: string;
+  scriptDataDir?: string;
+}
+
+/**
+ * The root command also has --url and --token (for the user's session), and commander hands a flag
+ * typed after the subcommand to the root when both define it. A value typed on the command line
+ * wins over the agent's CODER_AGENT_* environment, as flags do everywhere else.
+ */
+function typedOnCommandLine(
+  cmd: Command,
+  name: 'url' | 'token',
+  local: string | undefined,
+): string | undefined {
+  const root = cmd.parent;
+  if (root?.getOptionValueSource(name) === 'cli') return root.opts<Record<string, string>>()[name];
+  return local;
 }
 
 export function agentCommand(): Command {
@@ -28,7 +45,23 @@ export function agentCommand(): Command {
         .env('CODER_AGENT_LOG_LEVEL')
         .default('info'),
     )
-    .action(async (flags: AgentFlags) => {
+    .addOption(
+      new Option('--log-dir <dir>', 'Where script log files go (default ~/.hangar/agent/logs).').env(
+        'CODER_AGENT_LOG_DIR',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--script-data-dir <dir>',
+        "Parent of the scripts' data directories (default ~/.hangar/agent).",
+      ).env('CODER_AGENT_SCRIPT_DATA_DIR'),
+    )
+    .action(async (local: AgentFlags, cmd: Command) => {
+      const flags = {
+        ...local,
+        url: typedOnCommandLine(cmd, 'url', local.url),
+        token: typedOnCommandLine(cmd, 'token', local.token),
+      };
       const token =
         flags.token ?? (flags.tokenFile ? (await readFile(flags.tokenFile, 'utf8')).trim() : undefined);
       if (!flags.url)
@@ -40,7 +73,13 @@ export function agentCommand(): Command {
           validations: [{ field: 'token', detail: 'Pass --token, --token-file or set CODER_AGENT_TOKEN.' }],
         });
       const logger = createLogger({ level: flags.logLevel, name: 'agent' });
-      const agent = new Agent({ url: new URL(flags.url), token, logger });
+      const agent = new Agent({
+        url: new URL(flags.url),
+        token,
+        logger,
+        logDir: flags.logDir,
+        scriptDataDir: flags.scriptDataDir,
+      });
       agent.start();
       // Terraform stops a local agent with SIGTERM; a terminal with SIGINT. Both shut down cleanly.
       await new Promise<void>((resolve) => {

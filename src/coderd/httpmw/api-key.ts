@@ -4,7 +4,7 @@
  * deleted users are refused at once because their status is checked on every request.
  */
 import type { IncomingMessage } from 'node:http';
-import { Unauthenticated } from '../../sdk/errors.js';
+import { Forbidden, Unauthenticated } from '../../sdk/errors.js';
 import { SessionTokenCookie, SessionTokenHeader, SessionTokenQuery } from '../../sdk/headers.js';
 import { withActor } from '../../database/authz/actor-context.js';
 import { systemActors } from '../../database/authz/actors.js';
@@ -12,6 +12,7 @@ import type { UserActor } from '../../database/authz/rbac.js';
 import { parseApiKey, secretMatches } from '../apikey.js';
 import { checkCsrf } from './csrf.js';
 import type { Authentication, Middleware, RequestContext } from '../request-context.js';
+import { isUpgrade } from '../websocket.js';
 
 const hourMs = 3_600_000;
 
@@ -49,6 +50,36 @@ export function extractSessionToken(req: IncomingMessage, url: URL): SessionToke
 
 export function extractToken(req: IncomingMessage, url: URL): string | undefined {
   return extractSessionToken(req, url)?.token;
+}
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF protection for the dashboard's cookie (Coder uses a CSRF middleware): a browser attaches the
+ * cookie to requests other sites make, SameSite=Lax included when the other site is a workspace app
+ * on a subdomain of the same site. So a cookie-authenticated write or WebSocket must come from a page
+ * of this deployment: its Origin names the host it was sent to (or the access URL's). Without Origin
+ * and Sec-Fetch-Site the client is not a browser, and whoever holds the cookie holds the token.
+ */
+export function checkCookieRequestOrigin(ctx: RequestContext, upgrade: boolean): void {
+  const { req } = ctx;
+  if (safeMethods.has(req.method ?? 'GET') && !upgrade) return;
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    let host: string | undefined;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      // "null" (sandboxed frames, some redirects) and garbage are foreign.
+    }
+    if (host !== undefined && (host === req.headers.host || host === ctx.api.accessUrl.host)) return;
+  } else {
+    const site = req.headers['sec-fetch-site'];
+    if (site === undefined || site === 'same-origin' || site === 'none') return;
+  }
+  throw new Forbidden('Cross-site request refused.', {
+    detail: `A request authenticated by the session cookie must come from the dashboard's origin, not ${origin ?? 'another site'}.`,
+  });
 }
 
 export async function authenticate(ctx: RequestContext, token: string): Promise<Authentication> {
@@ -100,6 +131,7 @@ export async function authenticate(ctx: RequestContext, token: string): Promise<
 /** Requires a valid session; runs the rest of the chain as the user's actor. */
 export const requireApiKey: Middleware = async (ctx, next) => {
   const found = extractSessionToken(ctx.req, ctx.url);
+  if (found?.source === 'cookie') checkCookieRequestOrigin(ctx, isUpgrade(ctx));
   if (!found) {
     throw new Unauthenticated('You must be logged in to access this resource.', {
       detail: `Send a session token in the ${SessionTokenHeader} header or log in with \`hangar login\`.`,

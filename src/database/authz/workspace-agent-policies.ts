@@ -1,11 +1,12 @@
 /**
  * Policies for running agents. Agents authenticate with their token through the `agent` system
- * actor (the token lookup and every report the agent makes); users read an agent when they can
- * read its workspace.
+ * actor (the token lookup and every report the agent makes); users read an agent, its logs and
+ * its metadata when they can read its workspace.
  */
 import type { WorkspaceAgentWithWorkspaceRow } from '../queries/workspace-agents.js';
-import { check, readOne, systemOnly, type Policies } from './policy.js';
-import type { AuthzObject } from './rbac.js';
+import { check, readOne, systemOnly, type Policies, type Policy } from './policy.js';
+import type { Store } from '../store.js';
+import { authorize, type Actor, type AuthzObject } from './rbac.js';
 
 type WorkspaceAgentPolicies = Pick<
   Policies,
@@ -16,6 +17,10 @@ type WorkspaceAgentPolicies = Pick<
   | 'updateWorkspaceAgentLifecycle'
   | 'updateWorkspaceAgentStartup'
   | 'listWorkspaceAgentMetadataByAgentId'
+  | 'updateWorkspaceAgentMetadata'
+  | 'insertWorkspaceAgentLogs'
+  | 'listWorkspaceAgentLogsAfter'
+  | 'ensureWorkspaceAgentLogSource'
 >;
 
 const workspaceOf = (a: WorkspaceAgentWithWorkspaceRow): AuthzObject => ({
@@ -24,6 +29,18 @@ const workspaceOf = (a: WorkspaceAgentWithWorkspaceRow): AuthzObject => ({
   orgId: a.organization_id,
   ownerId: a.owner_id,
 });
+
+/** A list about one agent (first argument): empty unless the actor may read the agent's workspace. */
+function readByAgent<F extends (agentId: string, ...rest: never[]) => Promise<unknown[]>>(): Policy<F> {
+  const policy = async (
+    { actor, inner, call }: { actor: Actor; inner: Store; call: () => Promise<unknown[]> },
+    agentId: string,
+  ) => {
+    const agent = await inner.getWorkspaceAgentById(agentId);
+    return agent && authorize(actor, 'read', workspaceOf(agent)) ? call() : [];
+  };
+  return policy as unknown as Policy<F>;
+}
 
 export const workspaceAgentPolicies: WorkspaceAgentPolicies = {
   getWorkspaceAgentByAuthTokenHash: systemOnly(),
@@ -37,5 +54,9 @@ export const workspaceAgentPolicies: WorkspaceAgentPolicies = {
   updateWorkspaceAgentConnection: systemOnly(),
   updateWorkspaceAgentLifecycle: systemOnly(),
   updateWorkspaceAgentStartup: systemOnly(),
-  listWorkspaceAgentMetadataByAgentId: systemOnly(),
+  listWorkspaceAgentMetadataByAgentId: readByAgent(),
+  updateWorkspaceAgentMetadata: systemOnly(),
+  insertWorkspaceAgentLogs: systemOnly(),
+  listWorkspaceAgentLogsAfter: readByAgent(),
+  ensureWorkspaceAgentLogSource: systemOnly(),
 };

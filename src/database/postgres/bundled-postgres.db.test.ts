@@ -29,6 +29,12 @@ const temps: string[] = [];
 after(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** A config dir as the server would use: `<tmp, mode 700>/postgres`, like /root/.config/hangar/postgres. */
+/** A pid to signal; never undefined, which `?? -1` would turn into "every process we may signal". */
+function runningPid(pid: number | undefined): number {
+  assert.ok(pid !== undefined && pid > 0, 'postgres has a pid');
+  return pid;
+}
+
 function configDir(): string {
   const base = mkdtempSync(join(tmpdir(), 'hangar-bundled-'));
   temps.push(base);
@@ -115,7 +121,7 @@ describe('BundledPostgres', () => {
       );
       const pid = first.pid;
       await first.stop();
-      assert.throws(() => process.kill(pid ?? -1, 0), /ESRCH/);
+      assert.throws(() => process.kill(runningPid(pid), 0), /ESRCH/);
       assert.deepEqual(processesUsing(join(dir, 'data')), []);
 
       second = await BundledPostgres.start({ dir, logger: recordingLogger() });
@@ -171,7 +177,7 @@ describe('BundledPostgres', () => {
       const exited = new Promise<BundledPostgresExit>((r) => pg17.once('exit', r));
       for (let crash = 1; crash <= 3; crash++) {
         const pid = pg17.pid;
-        process.kill(pid ?? -1, 'SIGKILL');
+        process.kill(runningPid(pid), 'SIGKILL');
         const deadline = Date.now() + 10_000;
         while (pg17.pid === pid && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         let ok = false;
@@ -183,7 +189,7 @@ describe('BundledPostgres', () => {
         }
         assert.ok(ok, `answers again after crash ${crash}`);
       }
-      process.kill(pg17.pid ?? -1, 'SIGKILL');
+      process.kill(runningPid(pg17.pid), 'SIGKILL');
       const info = await exited;
       assert.equal(info.signal, 'SIGKILL');
     } finally {

@@ -59,9 +59,18 @@ export function apiKeyQueries(db: Queryable): APIKeyQueries {
     },
     getAPIKeyById: (id) => one(db, `SELECT * FROM api_keys WHERE id = $1`, [id]),
     async getAPIKeySession(id) {
-      const row = await one<APIKeyRow & { u: Record<string, unknown>; organization_ids: string[] }>(
+      const row = await one<
+        APIKeyRow & {
+          u: Record<string, unknown>;
+          u_last_seen_at: Date;
+          u_created_at: Date;
+          u_updated_at: Date;
+          organization_ids: string[];
+        }
+      >(
         db,
         `SELECT k.*, to_jsonb(u) AS u,
+                u.last_seen_at AS u_last_seen_at, u.created_at AS u_created_at, u.updated_at AS u_updated_at,
                 coalesce((SELECT array_agg(m.organization_id) FROM organization_members m WHERE m.user_id = u.id),
                          '{}') AS organization_ids
            FROM api_keys k JOIN users u ON u.id = k.user_id AND NOT u.deleted
@@ -69,13 +78,14 @@ export function apiKeyQueries(db: Queryable): APIKeyQueries {
         [id],
       );
       if (!row) return undefined;
-      const { u, organization_ids, ...key } = row;
-      // to_jsonb turns timestamps into strings; the rest of the row keeps its types.
+      const { u, u_last_seen_at, u_created_at, u_updated_at, organization_ids, ...key } = row;
+      // to_jsonb writes timestamps as text in the session's time zone, which for the zero
+      // last_seen_at can be "0001-12-31T20:29:08-03:30:52 BC" (no valid Date): read them as columns.
       const user = {
         ...u,
-        last_seen_at: new Date(u.last_seen_at as string),
-        created_at: new Date(u.created_at as string),
-        updated_at: new Date(u.updated_at as string),
+        last_seen_at: u_last_seen_at,
+        created_at: u_created_at,
+        updated_at: u_updated_at,
       } as unknown as UserRow;
       return { key, user, organization_ids };
     },

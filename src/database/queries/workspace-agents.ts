@@ -12,6 +12,17 @@ export interface WorkspaceAgentWithWorkspaceRow extends WorkspaceAgentRow {
   organization_id: string;
   owner_id: string;
   owner_name: string;
+  build_number: number;
+  /** The workspace's newest build: an agent of an older one is gone (its logs stream ends). */
+  latest_build_number: number;
+  workspace_deleted: boolean;
+}
+
+export interface AgentMetadataValue {
+  key: string;
+  value: string;
+  error: string;
+  collected_at: Date;
 }
 
 export interface UpdateAgentConnectionParams {
@@ -42,11 +53,15 @@ export interface WorkspaceAgentQueries {
     subsystems: string[],
   ): Promise<void>;
   listWorkspaceAgentMetadataByAgentId(agentId: string): Promise<WorkspaceAgentMetadataRow[]>;
+  /** Stores the values of keys the agent has; returns the keys that were updated. */
+  updateWorkspaceAgentMetadata(agentId: string, values: AgentMetadataValue[]): Promise<string[]>;
 }
 
 const withWorkspace = `
   SELECT a.*, r.job_id, b.id AS build_id, w.id AS workspace_id, w.name AS workspace_name,
-         w.organization_id, w.owner_id, u.username AS owner_name
+         w.organization_id, w.owner_id, u.username AS owner_name, b.build_number,
+         (SELECT max(build_number) FROM workspace_builds lb WHERE lb.workspace_id = w.id) AS latest_build_number,
+         w.deleted AS workspace_deleted
     FROM workspace_agents a
     JOIN workspace_resources r ON r.id = a.resource_id
     JOIN workspace_builds b ON b.job_id = r.job_id
@@ -98,6 +113,24 @@ export function workspaceAgentQueries(db: Queryable): WorkspaceAgentQueries {
         'SELECT * FROM workspace_agent_metadata WHERE workspace_agent_id = $1 ORDER BY display_order, key',
         [agentId],
       );
+    },
+    async updateWorkspaceAgentMetadata(agentId, values) {
+      if (values.length === 0) return [];
+      const rows = await many<{ key: string }>(
+        db,
+        `UPDATE workspace_agent_metadata m SET value = v.value, error = v.error, collected_at = v.collected_at
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS v(key, value, error, collected_at)
+          WHERE m.workspace_agent_id = $1 AND m.key = v.key
+          RETURNING m.key`,
+        [
+          agentId,
+          values.map((v) => v.key),
+          values.map((v) => v.value),
+          values.map((v) => v.error),
+          values.map((v) => v.collected_at),
+        ],
+      );
+      return rows.map((r) => r.key);
     },
   };
 }

@@ -12,3 +12,4 @@ export * from './dial.js';
 export * from './raw-upgrade.js';
 export * from './ws-leg.js';
 export * from './native-masking.js';
+export * from './rpc.js';

@@ -140,6 +140,17 @@ export class MuxStream extends Duplex {
     this.maybeCredit();
   }
 
+  /**
+   * Every consumer takes data through read() (flowing mode calls it too). Node calls _read only
+   * once per push, so a paused-mode reader (`for await`) that empties the buffer without a push
+   * in between would never return credit through _read alone: the window would stay shut.
+   */
+  override read(size?: number): unknown {
+    const chunk: unknown = super.read(size);
+    this.maybeCredit();
+    return chunk;
+  }
+
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.pending = { chunks: [chunk], offset: 0, remaining: chunk.length, cb };
     this.pump();

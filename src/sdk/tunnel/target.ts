@@ -2,7 +2,7 @@
  * Stream targets: the UTF-8 string an OPEN frame carries, which the acceptor interprets.
  * Grammar: `scheme[:rest][?query]`, with scheme `[a-z][a-z0-9-]*`, at most 1024 bytes and no
  * control characters. Known schemes: `tcp:HOST:PORT` (IPv6 hosts in brackets), `ssh`,
- * `pty?reconnect=<uuid>&width=80&height=24`; the acceptor rejects the ones it does not serve.
+ * `pty?reconnect=<uuid>&width=80&height=24`, `rpc:METHOD` (rpc.ts); the acceptor rejects the ones it does not serve.
  */
 import { Buffer } from 'node:buffer';
 import { maxTargetBytes } from './frames.js';

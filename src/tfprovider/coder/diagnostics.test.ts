@@ -50,6 +50,12 @@ resource "coder_script" "never" {
   display_name = "Never"
   script       = "true"
 }
+resource "coder_script" "bad_cron" {
+  agent_id     = "agent-1"
+  display_name = "Bad cron"
+  script       = "true"
+  cron         = "0 61 * * * *"
+}
 data "coder_parameter" "cpu" {
   name    = "cpu"
   type    = "number"
@@ -114,6 +120,10 @@ test('invalid values are reported per attribute by terraform validate', { concur
   });
   await t.test('script that never runs', () => {
     find(diags, 'Script never runs', /run_on_start/);
+  });
+  await t.test('cron the agent could not schedule', () => {
+    const d = find(diags, 'Invalid cron expression', /minutes must be between 0 and 59/);
+    assert.match(d.snippet!.code, /cron\s*=/);
   });
   await t.test('parameter default outside min/max, with the custom error message', () => {
     const d = find(diags, 'Invalid value for parameter "cpu"', /^Pick between 1 and 8 cores, not 12\.$/);

@@ -1,4 +1,5 @@
 /** Attribute validators shared by the coder resources, worded like Coder's own errors. */
+import { parseCron } from '../../sdk/cron.js';
 import type { Validator } from '../framework/schema.js';
 
 export const oneOf =
@@ -48,14 +49,18 @@ export const nonNegative: Validator = (value, path, diags) => {
     diags.error('Invalid value', `Must be 0 or more, got ${value}.`, path);
 };
 
-/** Coder's scripts use cron with a seconds field: six space-separated fields. */
+/** Coder's scripts use cron with a seconds field, parsed as the agent will (src/sdk/cron.ts). */
 export const cronWithSeconds: Validator = (value, path, diags) => {
   if (typeof value !== 'string') return;
-  const fields = value.trim().split(/\s+/);
-  if (fields.length !== 6 || fields.some((f) => !/^[0-9*?/,\-A-Za-z#LW]+$/.test(f))) {
+  try {
+    // The provider asks for all six fields; the agent would also take five (no day of week).
+    const fields = value.trim().split(/\s+/).length;
+    if (fields !== 6) throw new Error(`expected 6 fields, seconds first, got ${fields}`);
+    parseCron(value);
+  } catch (err) {
     diags.error(
       'Invalid cron expression',
-      `${JSON.stringify(value)} must have six fields, the first being seconds (e.g. "0 */5 * * * *").`,
+      `${JSON.stringify(value)}: ${(err as Error).message} (e.g. "0 */5 * * * *", seconds first).`,
       path,
     );
   }

@@ -1,5 +1,5 @@
-// The bundled provider as Terraform runs it: handshake line, mTLS certificate, clean exits, and
-// nothing left behind when it is killed.
+// The bundled provider as Terraform runs it: handshake line, mTLS certificate, clean exits,
+// nothing left behind when it is killed, and a start failure Terraform can show.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { providerExecutable } from '../mirror.js';
+import { providerBlock, TerraformWorkdir } from '../testing/terraform-workdir.js';
 import { magicCookieKey, magicCookieValue } from './serve.js';
 import { generateServerCertificate } from './tls-cert.js';
 
@@ -87,4 +88,21 @@ test('started by hand, the provider explains itself and exits 1', async () => {
   const code = await new Promise((r) => child.on('exit', r));
   assert.equal(code, 1);
   assert.match(stderr, /This binary is a plugin/);
+});
+
+test('a provider that cannot start tells the Terraform user why, not only TF_LOG', async (t) => {
+  const wd = await TerraformWorkdir.create({
+    'main.tf': `${providerBlock}\ndata "coder_workspace" "me" {}\n`,
+  });
+  t.after(() => wd.dispose());
+  await wd.ok(['init']);
+  const missing = join(wd.dir, 'no-such-dir');
+  const plan = await wd.run(['plan'], { PLUGIN_UNIX_SOCKET_DIR: missing });
+  assert.equal(plan.code, 1);
+  assert.match(
+    plan.stderr.replace(/\s+/g, ' '),
+    new RegExp(
+      `Unrecognized remote plugin message: coder provider failed to start: ENOENT.* mkdtemp '${missing}/`,
+    ),
+  );
 });

@@ -42,19 +42,30 @@ function utcTime(d: Date): Buffer {
   return tlv(0x17, Buffer.from(s, 'ascii'));
 }
 
-export function generateServerCertificate(now = new Date()): ServerCertificate {
+/**
+ * A DER INTEGER holding the unsigned big-endian `bytes`. DER allows exactly one encoding: no
+ * leading zero byte unless the next byte has its top bit set (which would read as negative).
+ * OpenSSL and Go both reject anything else, so a random serial must go through here.
+ */
+export function unsignedInteger(bytes: Buffer): Buffer {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const digits = bytes.subarray(start);
+  return tlv(0x02, digits[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), digits]) : digits);
+}
+
+/** `serial` is the certificate's serial number, random unless a test picks one. */
+export function generateServerCertificate(now = new Date(), serial = randomBytes(16)): ServerCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   const sigAlg = seq(oidOf(oid.ecdsaWithSha256));
   const name = seq(tlv(0x31, seq(oidOf(oid.commonName), tlv(0x0c, Buffer.from('localhost')))));
-  const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f; // positive INTEGER
   const notBefore = new Date(now.getTime() - 60_000);
   const notAfter = new Date(now.getTime() + 365 * 24 * 3600_000);
   const san = seq(oidOf(oid.subjectAltName), tlv(0x04, seq(tlv(0x82, Buffer.from('localhost')))));
   const tbs = seq(
     tlv(0xa0, tlv(0x02, Buffer.from([2]))), // v3
-    tlv(0x02, serial),
+    unsignedInteger(serial),
     sigAlg,
     name,
     seq(utcTime(notBefore), utcTime(notAfter)),

@@ -1,5 +1,6 @@
 /** `hangar list`: your workspaces (everyone's with -a), as a table or JSON. */
 import { Command } from 'commander';
+import type { HangarClient } from '../../../sdk/hangar-client.js';
 import type { Workspace } from '../../../sdk/workspaces.js';
 import { authedClient } from '../../session.js';
 import { formatAgo, formatTime } from '../../ui/format.js';
@@ -31,13 +32,17 @@ export function listCommand(): Command {
   return output.attach(cmd).action(async (flags: { all?: boolean; search?: string }, command: Command) => {
     const client = await authedClient(command);
     const q = [flags.all ? '' : 'owner:me', flags.search ?? ''].filter(Boolean).join(' ');
-    const workspaces: Workspace[] = [];
-    for (let offset = 0; ;) {
-      const page = await client.workspaces.list({ q: q || undefined, limit: 100, offset });
-      workspaces.push(...page.workspaces);
-      offset += page.workspaces.length;
-      if (page.workspaces.length === 0 || offset >= page.count) break;
-    }
-    output.print(command, workspaces);
+    output.print(command, await allWorkspaces(client, q));
   });
+}
+
+/** Every workspace matching `q`, page by page. */
+export async function allWorkspaces(client: HangarClient, q: string): Promise<Workspace[]> {
+  const workspaces: Workspace[] = [];
+  for (let offset = 0; ;) {
+    const page = await client.workspaces.list({ q: q || undefined, limit: 100, offset });
+    workspaces.push(...page.workspaces);
+    offset += page.workspaces.length;
+    if (page.workspaces.length === 0 || offset >= page.count) return workspaces;
+  }
 }

@@ -1,0 +1,21 @@
+/**
+ * The agent's `rpc:<method>` tunnel target (ADR 0043): coderd asks, the agent answers with JSON.
+ * An unknown method is refused when the stream opens, so coderd sees the reason at once.
+ */
+import type { Duplex } from 'node:stream';
+import { agentRpcMethods } from '../sdk/agent-api.js';
+import { serveRpc, type RpcHandler } from '../sdk/tunnel/index.js';
+import type { WorkspaceAgentListeningPortsResponse } from '../sdk/workspace-agents.js';
+import { listeningPorts } from './listening-ports.js';
+
+const handlers: Record<string, RpcHandler> = {
+  [agentRpcMethods.listeningPorts]: async (): Promise<WorkspaceAgentListeningPortsResponse> => ({
+    ports: await listeningPorts(),
+  }),
+};
+
+export function serveAgentRpc(method: string, stream: Duplex): void {
+  const handler = handlers[method];
+  if (!handler) throw new Error(`this agent has no "${method}" method`);
+  void serveRpc(stream, handler);
+}
