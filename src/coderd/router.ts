@@ -18,6 +18,7 @@ import * as provisionerDaemons from './provisioner-daemons.js';
 import * as provisionerJobs from './provisioner-jobs.js';
 import { serveProvisionerDaemon } from './provisionerdserver/serve-websocket.js';
 import { RouteGroup, type Route } from './routes.js';
+import * as replicas from './replicas.js';
 import * as users from './users.js';
 import * as agentArtifacts from './agent-artifacts.js';
 import { requireWorkspaceAgent } from './httpmw/workspace-agent.js';
@@ -46,6 +47,8 @@ export function buildRoutes(options: RouterOptions): Route[] {
     // Daemons authenticate with a provisioner key, the PSK or a session (checked in the handler).
     api.get('/organizations/{organization}/provisionerdaemons/serve', serveProvisionerDaemon);
     api.get('/init-script/{os}/{arch}', agentArtifacts.initScript);
+    // Other replicas of the deployment, authenticated by the shared relay key (ADR 0070).
+    api.get('/replicas/relay', replicas.serveReplicaRelay);
     api.group('/workspaceagents/me', [requireWorkspaceAgent], (me) => {
       me.get('/manifest', workspaceAgents.getManifest);
       me.post('/report-lifecycle', workspaceAgents.postLifecycle);
@@ -143,6 +146,7 @@ export function buildRoutes(options: RouterOptions): Route[] {
       authed.get('/provisionerjobs/{job}/logs', provisionerJobs.provisionerJobLogs);
       authed.get('/workspaceagents/{workspaceagent}', workspaceAgents.getWorkspaceAgent);
       authed.get('/workspaceagents/{workspaceagent}/tunnel', workspaceAgentTunnel);
+      authed.get('/replicas', replicas.listReplicas);
       authed.get('/debug/health', deployment.debugHealth);
     });
   });

@@ -18,6 +18,7 @@ import { workspaceQueries, type WorkspaceQueries } from './queries/workspaces.js
 import { workspaceBuildQueries, type WorkspaceBuildQueries } from './queries/workspace-builds.js';
 import { workspaceResourceQueries, type WorkspaceResourceQueries } from './queries/workspace-resources.js';
 import { workspaceAgentQueries, type WorkspaceAgentQueries } from './queries/workspace-agents.js';
+import { replicaQueries, type ReplicaQueries } from './queries/replicas.js';
 import type { Queryable } from './db.js';
 
 export type Queries = UserQueries &
@@ -33,7 +34,8 @@ export type Queries = UserQueries &
   WorkspaceQueries &
   WorkspaceBuildQueries &
   WorkspaceResourceQueries &
-  WorkspaceAgentQueries;
+  WorkspaceAgentQueries &
+  ReplicaQueries;
 
 export interface Store extends Queries {
   /** Runs `fn` in one transaction; everything it does commits together or not at all. Nested calls join. */
@@ -56,6 +58,7 @@ function queriesFor(db: Queryable): Queries {
     ...workspaceBuildQueries(db),
     ...workspaceResourceQueries(db),
     ...workspaceAgentQueries(db),
+    ...replicaQueries(db),
   };
   // Map PostgreSQL errors users can cause (unique violations) into domain errors in one place.
   for (const [name, fn] of Object.entries(all)) {

@@ -22,6 +22,8 @@ export interface DeploymentValues {
   httpAddress: string;
   accessUrl: string;
   wildcardAccessUrl: string;
+  relayUrl: string;
+  regionId: number;
   postgresUrl: string;
   cacheDir: string;
   terraformPath: string;
@@ -69,6 +71,25 @@ export const serverOptions: DeploymentOption[] = [
     default: '',
     group: 'Networking',
     description: 'Wildcard host for subdomain workspace apps and port URLs, e.g. "*.apps.example.com".',
+  },
+  {
+    key: 'relayUrl',
+    flag: 'relay-url',
+    env: 'HANGAR_RELAY_URL',
+    type: 'string',
+    default: '',
+    group: 'Networking',
+    description:
+      'URL at which the other replicas reach this one directly (e.g. http://<pod-ip>:3000), never the load-balanced access URL. Defaults to the listen address.',
+  },
+  {
+    key: 'regionId',
+    flag: 'region-id',
+    env: 'HANGAR_REGION_ID',
+    type: 'int',
+    default: '0',
+    group: 'Networking',
+    description: 'Region number of this replica, shown in the replica list.',
   },
   {
     key: 'postgresUrl',

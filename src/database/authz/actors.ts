@@ -15,4 +15,9 @@ export const systemActors = {
   background: { kind: 'system', name: 'background' },
   /** The workspace agent API, acting for one agent. */
   agent: { kind: 'system', name: 'agent' },
+  /**
+   * Finds which replica holds an agent's connection and serves other replicas' relay requests;
+   * the stream itself was authorized (as `ssh` on the workspace) before it is routed.
+   */
+  relay: { kind: 'system', name: 'relay' },
 } as const satisfies Record<string, SystemActor>;

@@ -11,6 +11,7 @@ import { templatePolicies } from './template-policies.js';
 import { workspacePolicies } from './workspace-policies.js';
 import { workspaceResourcePolicies } from './workspace-resource-policies.js';
 import { workspaceAgentPolicies } from './workspace-agent-policies.js';
+import { replicaPolicies } from './replica-policies.js';
 
 export const policies: Policies = {
   ...identityPolicies,
@@ -19,6 +20,7 @@ export const policies: Policies = {
   ...workspaceResourcePolicies,
   ...templatePolicies,
   ...workspaceAgentPolicies,
+  ...replicaPolicies,
 };
 
 export function authzStore(inner: Store): Store {

@@ -13,6 +13,7 @@ type WorkspaceAgentPolicies = Pick<
   | 'getWorkspaceAgentById'
   | 'getWorkspaceAgentForConnection'
   | 'updateWorkspaceAgentConnection'
+  | 'getWorkspaceAgentReplicaId'
   | 'updateWorkspaceAgentLifecycle'
   | 'updateWorkspaceAgentStartup'
   | 'listWorkspaceAgentMetadataByAgentId'
@@ -35,6 +36,7 @@ export const workspaceAgentPolicies: WorkspaceAgentPolicies = {
     return agent;
   },
   updateWorkspaceAgentConnection: systemOnly(),
+  getWorkspaceAgentReplicaId: systemOnly(),
   updateWorkspaceAgentLifecycle: systemOnly(),
   updateWorkspaceAgentStartup: systemOnly(),
   listWorkspaceAgentMetadataByAgentId: systemOnly(),
