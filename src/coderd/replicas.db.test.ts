@@ -24,6 +24,7 @@ import {
   waitForJob,
   type ProvisionerReplica,
 } from '../../test/support/provisioner.js';
+import { freePort } from '../../test/support/tcp-balancer.js';
 import { insertEchoTemplate } from '../../test/support/template-rows.js';
 import { RelayAuth, relayAuthHeader, relayKeySiteConfig } from './replica-relay-auth.js';
 import { parseRelayUrl } from './start-server.js';
@@ -101,10 +102,7 @@ test('a silent peer counts as dead after the timeout; a peer at a wrong relay ad
   // One that points at the load-balanced URL would answer as some other replica: here, A itself.
   const misdirected = randomUUID();
   await insert(misdirected, a.url);
-  const closed = net.createServer().listen(0, '127.0.0.1');
-  await once(closed, 'listening');
-  const port = (closed.address() as net.AddressInfo).port;
-  closed.close();
+  const port = await freePort();
   const gone = randomUUID();
   await insert(gone, `http://127.0.0.1:${port}`);
   await sync.heartbeat(); // sees them

@@ -26,12 +26,16 @@ export interface TestServer {
 export interface StartTestServerOptions {
   extraArgs?: string[];
   env?: Record<string, string>;
+  /** Join this database (another replica of the same deployment) instead of a fresh one; the caller disposes it. */
+  postgresUrl?: string;
 }
 
 const startTimeoutMs = 30_000;
 
 export async function startTestServer(opts: StartTestServerOptions = {}): Promise<TestServer> {
-  const db = await createTestDatabase();
+  const db = opts.postgresUrl
+    ? { url: opts.postgresUrl, dispose: async () => {} }
+    : await createTestDatabase();
   const configDir = await mkdtemp(path.join(tmpdir(), 'hangar-server-'));
   const args = [
     hangarBin,
