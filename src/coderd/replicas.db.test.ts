@@ -25,7 +25,7 @@ import {
   type ProvisionerReplica,
 } from '../../test/support/provisioner.js';
 import { freePort } from '../../test/support/tcp-balancer.js';
-import { insertEchoTemplate } from '../../test/support/template-rows.js';
+import { agentConnection, workspaceWithAgent } from '../../test/support/agent-rows.js';
 import { RelayAuth, relayAuthHeader, relayKeySiteConfig } from './replica-relay-auth.js';
 import { parseRelayUrl } from './start-server.js';
 
@@ -152,34 +152,6 @@ test('the relay endpoint answers only requests signed with the deployment key, e
   assert.ok(!headers[relayAuthHeader]!.includes(key), 'the key itself never travels');
 });
 
-/** A workspace built by B's daemon whose agent authenticates with `token`. */
-async function workspaceWithAgent(name: string, token: string): Promise<Workspace> {
-  const orgId = (await owner.organizations())[0]!.id;
-  const ownerId = (await owner.users.get('me')).id;
-  const tpl = await insertEchoTemplate(db.pool, {
-    organizationId: orgId,
-    createdBy: ownerId,
-    name: `tpl-${name}`,
-    echo: {
-      start: {
-        stages: [
-          {
-            resources: [
-              { name: 'dev', type: 'null_resource', agents: [{ name: 'main', auth_token: token }] } as never,
-            ],
-          },
-        ],
-      },
-    },
-  });
-  const w = await owner.workspaces.create('me', { template_id: tpl.templateId, name });
-  await eventually('the build', async () => {
-    const s = (await owner.workspaces.get(w.id)).latest_build.status;
-    return s === 'running' || s === 'failed' ? s : undefined;
-  });
-  return owner.workspaces.get(w.id);
-}
-
 const agentOf = (w: Workspace): WorkspaceAgent => w.latest_build.resources.flatMap((r) => r.agents)[0]!;
 
 function tunnel(client: HangarClient, agentId: string, target: string) {
@@ -226,7 +198,7 @@ async function roundTrip(socket: net.Socket, text: string): Promise<string> {
 
 test('a client on replica A reaches an agent attached to replica B through the relay', async () => {
   const token = randomUUID();
-  const w = await workspaceWithAgent('relayed', token);
+  const w = await workspaceWithAgent(db.pool, owner, 'relayed', token);
   assert.equal(w.latest_build.status, 'running');
   const echo = net.createServer({ allowHalfOpen: true }, (s) => s.pipe(s));
   echo.listen(0, '127.0.0.1');
@@ -239,10 +211,7 @@ test('a client on replica A reaches an agent attached to replica B through the r
     await watched;
     // The row names B's replica, and A holds no tunnel of its own.
     const agentId = agentOf(w).id;
-    const row = await db.pool.query('SELECT last_connected_replica_id FROM workspace_agents WHERE id = $1', [
-      agentId,
-    ]);
-    assert.equal(row.rows[0].last_connected_replica_id, idOf(b));
+    assert.equal((await agentConnection(db.pool, agentId)).replica, idOf(b));
     assert.equal(a.server.coderd.agentConnections.get(agentId), undefined);
 
     assert.equal(
@@ -284,7 +253,7 @@ test('a client on replica A reaches an agent attached to replica B through the r
 
 test('an agent that moved to another replica is neither marked disconnected nor pulled back by the old one', async () => {
   const token = randomUUID();
-  const w = await workspaceWithAgent('mover', token);
+  const w = await workspaceWithAgent(db.pool, owner, 'mover', token);
   const agentId = agentOf(w).id;
   const rpc = (r: ProvisionerReplica) => {
     const ws = new WebSocket(new HangarClient(r.url).websocketUrl('/workspaceagents/me/rpc'), {
@@ -295,32 +264,15 @@ test('an agent that moved to another replica is neither marked disconnected nor 
   };
   const onB = rpc(b);
   await once(onB, 'open');
-  await eventually('on B', async () => {
-    const r = await db.pool.query(
-      'SELECT last_connected_replica_id AS r FROM workspace_agents WHERE id = $1',
-      [agentId],
-    );
-    return r.rows[0].r === idOf(b);
-  });
+  await eventually('on B', async () => (await agentConnection(db.pool, agentId)).replica === idOf(b));
   const onA = rpc(a);
   await once(onA, 'open');
-  await eventually('on A', async () => {
-    const r = await db.pool.query(
-      'SELECT last_connected_replica_id AS r FROM workspace_agents WHERE id = $1',
-      [agentId],
-    );
-    return r.rows[0].r === idOf(a);
-  });
+  await eventually('on A', async () => (await agentConnection(db.pool, agentId)).replica === idOf(a));
   // B's socket ends late (as after a network partition heals): the agent stays connected, on A.
   onB.close();
   await once(onB, 'close');
   await new Promise((r) => setTimeout(r, 300));
-  const after = await db.pool.query(
-    'SELECT last_connected_replica_id AS r, disconnected_at FROM workspace_agents WHERE id = $1',
-    [agentId],
-  );
-  assert.equal(after.rows[0].r, idOf(a));
-  assert.equal(after.rows[0].disconnected_at, null);
+  assert.deepEqual(await agentConnection(db.pool, agentId), { replica: idOf(a), connected: true });
   assert.equal(agentOf(await ownerOnB.workspaces.get(w.id)).status, 'connected');
   onA.close();
   await eventually(

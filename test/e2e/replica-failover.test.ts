@@ -12,15 +12,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type pg from 'pg';
 import type { HangarClient } from '../../src/sdk/hangar-client.js';
 import { shellQuote } from '../../src/sdk/shell-quote.js';
-import type { Workspace } from '../../src/sdk/workspaces.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { ownerClient, spawnExternalDaemon, waitForJob } from '../support/provisioner.js';
 import { hangarBin, startTestServer } from '../support/server.js';
 import { freePort, startTcpBalancer } from '../support/tcp-balancer.js';
-import { insertEchoTemplate } from '../support/template-rows.js';
+import { agentConnection, workspaceWithAgent } from '../support/agent-rows.js';
 
 async function eventually<T>(
   what: string,
@@ -70,15 +68,6 @@ function ssh(url: string, token: string, workspace: string, command: string): Ss
   return { child, done, stdout: () => stdout };
 }
 
-/** The agent's row: which replica holds it, and whether it is connected. */
-async function agentRow(pool: pg.Pool, agentId: string) {
-  const r = await pool.query(
-    'SELECT last_connected_replica_id AS replica, disconnected_at FROM workspace_agents WHERE id = $1',
-    [agentId],
-  );
-  return r.rows[0] as { replica: string | null; disconnected_at: Date | null };
-}
-
 test(
   'kill -9 of the replica holding an agent: its sessions end, the agent moves, ssh works again, no job is lost',
   { timeout: 240_000 },
@@ -112,30 +101,8 @@ test(
 
     // A workspace whose build ran on B's built-in daemon (A has none), with one agent.
     const agentToken = randomUUID();
-    const tpl = await insertEchoTemplate(db.pool, {
-      organizationId: (await owner.organizations())[0]!.id,
-      createdBy: (await owner.users.get('me')).id,
-      echo: {
-        start: {
-          stages: [
-            {
-              resources: [
-                {
-                  name: 'dev',
-                  type: 'null_resource',
-                  agents: [{ name: 'main', auth_token: agentToken }],
-                } as never,
-              ],
-            },
-          ],
-        },
-      },
-    });
-    const created = await owner.workspaces.create('me', { template_id: tpl.templateId, name: 'ha' });
-    const w: Workspace = await eventually('the build', async () => {
-      const x = await owner.workspaces.get(created.id);
-      return x.latest_build.status === 'running' ? x : undefined;
-    });
+    const w = await workspaceWithAgent(db.pool, owner, 'ha', agentToken);
+    assert.equal(w.latest_build.status, 'running');
     const agentId = w.latest_build.resources.flatMap((r) => r.agents)[0]!.id;
 
     // The agent process dials the load-balanced URL, as an init script would.
@@ -153,8 +120,8 @@ test(
     const daemons: ReturnType<typeof spawnExternalDaemon>[] = [];
     try {
       await eventually('the agent on B', async () => {
-        const row = await agentRow(db.pool, agentId);
-        return row.replica === idB && row.disconnected_at === null;
+        const row = await agentConnection(db.pool, agentId);
+        return row.replica === idB && row.connected;
       });
 
       // A client on A reaches the agent on B through the relay.
@@ -189,8 +156,8 @@ test(
       await eventually(
         'the agent on A',
         async () => {
-          const row = await agentRow(db.pool, agentId);
-          return row.replica === idA && row.disconnected_at === null;
+          const row = await agentConnection(db.pool, agentId);
+          return row.replica === idA && row.connected;
         },
         5_000,
       );
