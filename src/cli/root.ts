@@ -10,6 +10,7 @@ import { whoamiCommand } from './commands/whoami.js';
 import { provisionerCommand } from './provisioner/provisioner-command.js';
 import { serverCommand } from './server/server-command.js';
 import { agentCommand } from './agent/agent-command.js';
+import { scaletestCommand } from './scaletest/scaletest-command.js';
 import { sshCommand } from './commands/ssh.js';
 import { templatesCommand } from './commands/templates.js';
 import { createCommand } from './commands/workspaces/create.js';
@@ -67,6 +68,7 @@ export function buildRootCommand(): Command {
     updateCommand(),
     deleteCommand(),
     stateCommand(),
+    scaletestCommand(),
   ];
   for (const cmd of commands) program.addCommand(cmd);
   program.addCommand(expCommand(), { hidden: true });
