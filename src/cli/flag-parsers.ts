@@ -23,3 +23,16 @@ export function durationFlag(flag: string) {
     return ms;
   };
 }
+
+/** A whole number within [min, max]: scale-test counts and concurrency are bounded on purpose. */
+export function intFlag(flag: string, min: number, max: number) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new CliError(`${flag} expects a whole number from ${min} to ${max}, got "${text}".`, {
+        exitCode: ExitCode.usage,
+      });
+    }
+    return n;
+  };
+}

@@ -12,6 +12,7 @@ import { serverCommand } from './server/server-command.js';
 import { agentCommand } from './agent/agent-command.js';
 import { configSshCommand } from './commands/config-ssh.js';
 import { portForwardCommand } from './commands/port-forward.js';
+import { scaletestCommand } from './scaletest/scaletest-command.js';
 import { sshCommand } from './commands/ssh.js';
 import { templatesCommand } from './commands/templates.js';
 import { createCommand } from './commands/workspaces/create.js';
@@ -71,6 +72,7 @@ export function buildRootCommand(): Command {
     updateCommand(),
     deleteCommand(),
     stateCommand(),
+    scaletestCommand(),
   ];
   for (const cmd of commands) program.addCommand(cmd);
   program.addCommand(expCommand(), { hidden: true });

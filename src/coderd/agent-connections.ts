@@ -1,17 +1,20 @@
 /**
- * The agents connected to this replica over their control WebSocket. While a socket is open the
- * agent's last_connected_at is refreshed, so its status reads `connected`; on close it is marked
- * disconnected. Watchers of the workspace are notified on both. When a newer build of the
- * workspace takes over the agent (an update or restart that kept the agent process, and so its
- * token), the socket is closed so the agent reconnects as the new build's agent. The map is the
- * seam the tunnel (agent issue) and the cross-replica relay build on.
+ * The agents connected to this replica over their control WebSocket, and the one way coderd opens
+ * a stream to any agent of the deployment (`openStream`). While a socket is open the agent's
+ * last_connected_at is refreshed, so its status reads `connected`, and its row names this replica;
+ * on close it is marked disconnected unless it has meanwhile attached to another replica.
+ * Watchers of the workspace are notified on both. When a newer build of the workspace takes over
+ * the agent (an update or restart that kept the agent process, and so its token), the socket is
+ * closed so the agent reconnects as the new build's agent.
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
+import { Unavailable } from '../sdk/errors.js';
 import type { Logger } from '../sdk/logger.js';
 import { Mux } from '../sdk/tunnel/index.js';
 import { withActor } from '../database/authz/actor-context.js';
 import { systemActors } from '../database/authz/actors.js';
+import type { ReplicaRow } from '../database/models.js';
 import type { WorkspaceAgentWithWorkspaceRow } from '../database/queries/workspace-agents.js';
 import type { Pubsub } from '../database/postgres/pubsub.js';
 import type { Store } from '../database/store.js';
@@ -24,6 +27,26 @@ export const agentSupersededCloseCode = 4001;
 /** How often a connected agent's last_connected_at is refreshed (well under the inactive bound). */
 export const agentHeartbeatMs = agentInactiveDisconnectMs / 3;
 
+/** The agent has no control connection on any live replica. */
+export class AgentNotConnected extends Unavailable {
+  constructor(
+    detail = 'Is the workspace running? `hangar show` lists its agents and their status.',
+    message = 'The workspace agent is not connected.',
+  ) {
+    super(message, { detail });
+  }
+}
+
+/** The other replicas, as far as streams need them (replica-sync.ts and replica-relay.ts). */
+export interface PeerReplicas {
+  /** This replica's id, recorded on the agents attached here. */
+  readonly id: string;
+  /** A live peer by id, or undefined when it stopped or went silent. */
+  peer(id: string): Promise<ReplicaRow | undefined>;
+  /** One stream to `target` of `agentId`, through `peer`'s relay endpoint. */
+  dial(peer: ReplicaRow, agentId: string, target: string): Promise<Duplex>;
+}
+
 export class AgentConnections {
   private readonly sockets = new Map<string, WebSocket>();
   private readonly muxes = new Map<string, Mux>();
@@ -35,11 +58,52 @@ export class AgentConnections {
     private readonly pubsub: Pubsub,
     private readonly logger: Logger,
     private readonly onChange: (workspaceId: string) => Promise<void>,
+    private readonly replicas: PeerReplicas,
   ) {}
 
-  /** The stream multiplexer over an agent's control connection, if it is connected here. */
+  /**
+   * The stream multiplexer over an agent's control connection, if it is connected to this
+   * replica. @deprecated Sees only this replica's agents; use `openStream`, which also reaches
+   * agents attached to other replicas.
+   */
   get(agentId: string): Mux | undefined {
     return this.muxes.get(agentId);
+  }
+
+  /**
+   * Opens one stream to `target` (`ssh`, `tcp:127.0.0.1:8080`, …) of the agent, wherever its
+   * control connection is: over the local mux when it is attached here, else through the relay
+   * to the replica that holds it (one database read per stream to find it, none per byte).
+   * Resolves once the agent has dialed the target. The caller authorizes the stream first.
+   * Rejects with AgentNotConnected; a TunnelError when the agent or the peer refused (its
+   * `refusal` holds a peer's HTTP answer); or Unavailable when the peer cannot be reached.
+   */
+  async openStream(agentId: string, target: string): Promise<Duplex> {
+    if (this.muxes.has(agentId)) return this.openLocal(agentId, target);
+    // Routing only: the caller authorized the stream.
+    const replicaId = await withActor(systemActors.relay, () =>
+      this.store.getWorkspaceAgentReplicaId(agentId),
+    );
+    if (!replicaId || replicaId === this.replicas.id) throw new AgentNotConnected();
+    const peer = await this.replicas.peer(replicaId);
+    if (!peer)
+      throw new AgentNotConnected(
+        'The server it was connected to stopped responding; it reconnects to another one within seconds.',
+      );
+    return this.replicas.dial(peer, agentId, target);
+  }
+
+  /** A stream over this replica's own connection to the agent, never relayed further. */
+  async openLocal(agentId: string, target: string): Promise<Duplex> {
+    const mux = this.muxes.get(agentId);
+    if (!mux) throw new AgentNotConnected('It is not connected to this server.');
+    const stream = mux.open(target);
+    // A failed open is also emitted as 'error'; `accepted` carries it to the caller.
+    const quiet = () => {};
+    stream.on('error', quiet);
+    await stream.accepted;
+    stream.off('error', quiet);
+    return stream;
   }
 
   /** Serves one agent's control socket until it closes. */
@@ -51,17 +115,18 @@ export class AgentConnections {
     this.muxes.set(agent.id, new Mux(ws, { side: 'initiator', logger: this.logger }));
     const firstConnectedAt = agent.first_connected_at ?? new Date();
     // Liveness is written as the agent system actor: the agent proved its token on upgrade.
-    const mark = (last: Date, disconnected: Date | null) =>
+    const mark = (last: Date, disconnected: Date | null, claim: boolean) =>
       withActor(systemActors.agent, () =>
         this.store.updateWorkspaceAgentConnection({
           id: agent.id,
           first_connected_at: firstConnectedAt,
           last_connected_at: last,
           disconnected_at: disconnected,
-          replica_id: null,
+          replica_id: this.replicas.id,
+          claim,
         }),
       );
-    await mark(new Date(), null);
+    await mark(new Date(), null, true);
     await this.onChange(agent.workspace_id);
     // Is this still the agent of the latest build? Checked on every workspace event and heartbeat.
     const checkCurrent = () =>
@@ -85,9 +150,12 @@ export class AgentConnections {
       }
       alive = false;
       ws.ping();
-      mark(new Date(), null).catch((err: unknown) =>
-        this.logger.warn({ err }, 'agent heartbeat write failed'),
-      );
+      mark(new Date(), null, false)
+        .then((mine) => {
+          // The agent attached to another replica and this socket is a stale leftover.
+          if (!mine) ws.close(4000, 'superseded by a connection to another server');
+        })
+        .catch((err: unknown) => this.logger.warn({ err }, 'agent heartbeat write failed'));
       void checkCurrent();
     }, agentHeartbeatMs);
     ws.on('close', () => {
@@ -97,8 +165,8 @@ export class AgentConnections {
       this.sockets.delete(agent.id);
       this.muxes.delete(agent.id);
       const now = new Date();
-      mark(now, now)
-        .then(() => this.onChange(agent.workspace_id))
+      mark(now, now, false)
+        .then((mine) => (mine ? this.onChange(agent.workspace_id) : undefined))
         .catch((err: unknown) => this.logger.warn({ err }, 'marking an agent disconnected failed'));
     });
   }

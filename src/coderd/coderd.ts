@@ -3,6 +3,7 @@
  * pipeline (request id, route lookup, middleware chain, error translation).
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -32,6 +33,9 @@ import {
 } from './provisionerdserver/provisionerd-service.js';
 import { jobHandlers } from './provisionerdserver/job-handlers.js';
 import { AgentConnections } from './agent-connections.js';
+import { newRelayKey, RelayAuth, relayKeySiteConfig } from './replica-relay-auth.js';
+import { ReplicaRelay } from './replica-relay.js';
+import { defaultReplicaSyncTuning, ReplicaSync, type ReplicaSyncTuning } from './replica-sync.js';
 import { publishWorkspaceEvent } from './workspace-events.js';
 import { closeWebSockets, createWebSocketServer, isUpgrade, markUpgrade } from './websocket.js';
 import { defaultSiteDir, Site } from './site.js';
@@ -54,6 +58,10 @@ export interface CoderdOptions {
   provisionerd?: Partial<ProvisionerdTuning>;
   /** The dashboard's build folder (default: the repository's site/dist). */
   siteDir?: string;
+  /** Where the other replicas reach this one (`--relay-url`, else the listen address). */
+  relayUrl: URL;
+  /** Heartbeat bounds; tests shorten them. */
+  replicaSync?: Partial<ReplicaSyncTuning>;
 }
 
 export class Coderd {
@@ -76,14 +84,20 @@ export class Coderd {
   readonly appHostnamePattern: HostnamePattern | undefined;
   /** Signing and encryption keys, loaded from the database at start. */
   keys!: SecretKeys;
+  /** This replica's membership in the deployment, and its peers. */
+  readonly replicas: ReplicaSync;
+  readonly relayAuth: RelayAuth;
   private readonly wss = createWebSocketServer();
   deploymentId = '';
   defaultOrganizationId = '';
   private readonly routes: RouteTable;
   private readonly site: Site;
 
-  private constructor(options: CoderdOptions) {
+  private constructor(options: CoderdOptions, relayKey: string) {
     this.store = authzStore(options.store);
+    const replicaId = randomUUID();
+    this.relayAuth = new RelayAuth(relayKey, replicaId);
+    const relay = new ReplicaRelay(this.relayAuth);
     this.pubsub = options.pubsub;
     this.logger = options.logger;
     this.values = options.values;
@@ -113,11 +127,30 @@ export class Coderd {
     });
     this.templates = new TemplatesService(this.store);
     this.templateVersions = new TemplateVersionsService(this.store, this.provisionerd);
+    this.replicas = new ReplicaSync(
+      this.store,
+      this.pubsub,
+      this.logger.child({ component: 'replicas' }),
+      {
+        id: replicaId,
+        hostname: hostname(),
+        relayAddress: options.relayUrl.toString(),
+        regionId: options.values.regionId,
+        version: hangarVersion,
+      },
+      (peer) => relay.probe(peer),
+      { ...defaultReplicaSyncTuning, ...options.replicaSync },
+    );
     this.agentConnections = new AgentConnections(
       this.store,
       this.pubsub,
       this.logger.child({ component: 'agents' }),
       (id) => publishWorkspaceEvent(this.pubsub, this.logger, id),
+      {
+        id: replicaId,
+        peer: (id) => this.replicas.peer(id),
+        dial: (peer, agentId, target) => relay.dial(peer, agentId, target),
+      },
     );
     this.workspaces = new WorkspacesService(
       this.store,
@@ -133,7 +166,11 @@ export class Coderd {
   }
 
   static async create(options: CoderdOptions): Promise<Coderd> {
-    const api = new Coderd(options);
+    // The relay key is shared through the database: the first replica to start creates it.
+    const relayKey = await withActor(systemActors.bootstrap, () =>
+      authzStore(options.store).insertSiteConfigIfAbsent(relayKeySiteConfig, newRelayKey()),
+    );
+    const api = new Coderd(options, relayKey);
     // Start-up bootstrap: the deployment id and the default organization exist before any request.
     await withActor(systemActors.bootstrap, async () => {
       api.deploymentId = await api.store.insertSiteConfigIfAbsent('deployment_id', randomUUID());
@@ -157,17 +194,22 @@ export class Coderd {
       }
       api.defaultOrganizationId = org!.id;
     });
+    await api.replicas.start();
     await api.provisionerd.start();
     api.jobReaper.start();
     return api;
   }
 
-  /** Stops background work (the reaper, job wake-ups); the HTTP server is closed by its owner. */
+  /**
+   * Stops background work (the reaper, job wake-ups) and closes agent and client connections, then
+   * records this replica as stopped; the HTTP server is closed by its owner.
+   */
   async close(): Promise<void> {
     await this.jobReaper.close();
     await this.provisionerd.close();
     this.agentConnections.closeAll();
     closeWebSockets(this.wss);
+    await this.replicas.close();
   }
 
   /** The node:http `upgrade` listener: WebSocket requests go through the same route tree. */

@@ -2,6 +2,7 @@
 import type { BuildInfoResponse, HealthcheckReport } from '../sdk/deployment.js';
 import { agentApiVersion, hangarVersion, provisionerApiVersion } from '../sdk/version.js';
 import { writeJson } from './httpapi/write.js';
+import { toReplica } from './replicas.js';
 import type { RequestContext } from './request-context.js';
 
 export async function buildInfo(ctx: RequestContext): Promise<void> {
@@ -22,7 +23,11 @@ export async function healthz(ctx: RequestContext): Promise<void> {
   ctx.res.end('OK');
 }
 
-/** GET /debug/health — database reachability and latency; the ping is authorized for owners only. */
+/**
+ * GET /debug/health — database reachability and latency, and the replicas with any trouble they
+ * report; the ping is authorized for owners only. The replicas come from this replica's memory
+ * (its last heartbeat), so the report still answers while the database is down.
+ */
 export async function debugHealth(ctx: RequestContext): Promise<void> {
   const started = performance.now();
   let error: string | undefined;
@@ -33,17 +38,27 @@ export async function debugHealth(ctx: RequestContext): Promise<void> {
     error = (err as Error).message;
   }
   const latencyMs = Math.round((performance.now() - started) * 100) / 100;
-  const healthy = error === undefined;
+  const databaseHealthy = error === undefined;
+  const sync = ctx.api.replicas;
+  const replicas = sync.all().map(toReplica);
+  const replicasHealthy = sync.heartbeatError === undefined && replicas.every((r) => r.error === '');
+  const healthy = databaseHealthy && replicasHealthy;
   const body: HealthcheckReport = {
     time: new Date().toISOString(),
     healthy,
-    severity: healthy ? 'ok' : 'error',
+    severity: healthy ? 'ok' : databaseHealthy ? 'warning' : 'error',
     database: {
-      healthy,
-      reachable: healthy,
+      healthy: databaseHealthy,
+      reachable: databaseHealthy,
       latency: `${latencyMs}ms`,
       latency_ms: latencyMs,
       ...(error ? { error } : {}),
+    },
+    replicas: {
+      healthy: replicasHealthy,
+      replica_id: sync.id,
+      replicas,
+      ...(sync.heartbeatError ? { error: sync.heartbeatError } : {}),
     },
     coder_version: hangarVersion,
   };

@@ -18,6 +18,7 @@ import * as provisionerDaemons from './provisioner-daemons.js';
 import * as provisionerJobs from './provisioner-jobs.js';
 import { serveProvisionerDaemon } from './provisionerdserver/serve-websocket.js';
 import { RouteGroup, type Route } from './routes.js';
+import * as replicas from './replicas.js';
 import * as users from './users.js';
 import * as agentArtifacts from './agent-artifacts.js';
 import { requireWorkspaceAgent } from './httpmw/workspace-agent.js';
@@ -55,6 +56,8 @@ export function buildRoutes(options: RouterOptions): Route[] {
     api.get('/init-script/{os}/{arch}', agentArtifacts.initScript);
     // Signs the visitor in on the dashboard (or sends them to) before minting an app key.
     api.get('/applications/auth-redirect', applications.appAuthRedirect);
+    // Other replicas of the deployment, authenticated by the shared relay key (ADR 0070).
+    api.get('/replicas/relay', replicas.serveReplicaRelay);
     api.group('/workspaceagents/me', [requireWorkspaceAgent], (me) => {
       me.get('/manifest', workspaceAgents.getManifest);
       me.post('/report-lifecycle', workspaceAgents.postLifecycle);
@@ -166,6 +169,7 @@ export function buildRoutes(options: RouterOptions): Route[] {
       );
       authed.get('/workspaceagents/{workspaceagent}/listening-ports', getWorkspaceAgentListeningPorts);
       authed.get('/workspaceagents/{workspaceagent}/pty', workspaceAgentPty);
+      authed.get('/replicas', replicas.listReplicas);
       authed.get('/debug/health', deployment.debugHealth);
       authed.get('/applications/host', applications.getAppHost);
     });

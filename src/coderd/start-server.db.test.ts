@@ -57,7 +57,9 @@ test('restart on the same database keeps data and re-running migrations is a no-
 
 test('a database with a newer schema than this binary is refused with a clear message', async () => {
   await using db = await createTestDatabase();
-  await db.pool.query(`INSERT INTO schema_migrations (version, name) VALUES (999999, 'from_the_future')`);
+  await db.pool.query(
+    `INSERT INTO schema_migrations (version, name, breaking) VALUES (999999, 'from_the_future', true)`,
+  );
   await assert.rejects(
     startServer({ values: values(db.url), configDir: '/nonexistent', logger: nopLogger }),
     (err: Error) => /999999/.test(err.message) && /upgrade Hangar/i.test(err.message),

@@ -15,6 +15,7 @@ import { PgPubsub } from '../database/postgres/pubsub.js';
 import { pgStore } from '../database/store.js';
 import { Coderd } from './coderd.js';
 import type { ProvisionerdTuning } from './provisionerdserver/provisionerd-service.js';
+import type { ReplicaSyncTuning } from './replica-sync.js';
 import { serveInProcess } from './provisionerdserver/in-process.js';
 import type { DaemonConnection, DaemonRegistration } from '../sdk/provisionerd-protocol.js';
 
@@ -28,6 +29,8 @@ export interface StartServerOptions {
   provisionerd?: Partial<ProvisionerdTuning>;
   /** The dashboard's build folder (default: the repository's site/dist). */
   siteDir?: string;
+  /** Replica heartbeat bounds (tests shorten them). */
+  replicaSync?: Partial<ReplicaSyncTuning>;
   /**
    * Starts the built-in daemons (`values.provisionerDaemons` of them) against this replica. The
    * daemon code lives in src/provisionerd, which src/coderd may not import, so the command that
@@ -63,6 +66,18 @@ export function parseHttpAddress(address: string): { host: string; port: number 
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
+export function parseRelayUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw InvalidInput.field('relay-url', `"${text}" is not a URL.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw InvalidInput.field('relay-url', `Use http:// or https://, not ${url.protocol}//.`);
+  return url;
+}
+
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
@@ -90,6 +105,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     cleanups.length = 0;
   };
   try {
+    // Checked before anything starts, so a typo fails at once.
+    const relayUrl = values.relayUrl ? parseRelayUrl(values.relayUrl) : undefined;
     let url = values.postgresUrl;
     if (!url) {
       const dir = join(options.configDir, 'postgres');
@@ -142,6 +159,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       accessUrl,
       provisionerd: options.provisionerd,
       siteDir: options.siteDir,
+      relayUrl: relayUrl ?? listenUrl,
+      replicaSync: options.replicaSync,
     });
     cleanups.push(() => coderd.close());
     target.handle = coderd.handle;

@@ -398,3 +398,19 @@ export interface WorkspaceAgentMetadataRow {
   error: string;
   collected_at: Date;
 }
+
+/** One `hangar server` process of the deployment (see migration 000006). */
+export interface ReplicaRow {
+  id: string;
+  created_at: Date;
+  started_at: Date;
+  stopped_at: Date | null;
+  updated_at: Date;
+  hostname: string;
+  region_id: number;
+  relay_address: string;
+  /** Microseconds. */
+  database_latency: number;
+  version: string;
+  error: string;
+}

@@ -20,6 +20,7 @@ import { workspaceResourceQueries, type WorkspaceResourceQueries } from './queri
 import { workspaceAgentQueries, type WorkspaceAgentQueries } from './queries/workspace-agents.js';
 import { workspaceAppQueries, type WorkspaceAppQueries } from './queries/workspace-apps.js';
 import { workspaceAgentLogQueries, type WorkspaceAgentLogQueries } from './queries/workspace-agent-logs.js';
+import { replicaQueries, type ReplicaQueries } from './queries/replicas.js';
 import type { Queryable } from './db.js';
 
 export type Queries = UserQueries &
@@ -37,7 +38,8 @@ export type Queries = UserQueries &
   WorkspaceResourceQueries &
   WorkspaceAgentQueries &
   WorkspaceAppQueries &
-  WorkspaceAgentLogQueries;
+  WorkspaceAgentLogQueries &
+  ReplicaQueries;
 
 export interface Store extends Queries {
   /** Runs `fn` in one transaction; everything it does commits together or not at all. Nested calls join. */
@@ -62,6 +64,7 @@ function queriesFor(db: Queryable): Queries {
     ...workspaceAgentQueries(db),
     ...workspaceAppQueries(db),
     ...workspaceAgentLogQueries(db),
+    ...replicaQueries(db),
   };
   // Map PostgreSQL errors users can cause (unique violations) into domain errors in one place.
   for (const [name, fn] of Object.entries(all)) {

@@ -29,6 +29,8 @@ export interface DeploymentValues {
   proxyTrustedHeaders: string;
   /** Comma-separated CIDRs of proxies whose trusted headers are believed. */
   proxyTrustedOrigins: string;
+  relayUrl: string;
+  regionId: number;
   postgresUrl: string;
   cacheDir: string;
   terraformPath: string;
@@ -125,6 +127,25 @@ export const serverOptions: DeploymentOption[] = [
     default: '',
     group: 'Networking',
     description: 'Comma-separated CIDRs of the reverse proxies whose --proxy-trusted-headers are believed.',
+  },
+  {
+    key: 'relayUrl',
+    flag: 'relay-url',
+    env: 'HANGAR_RELAY_URL',
+    type: 'string',
+    default: '',
+    group: 'Networking',
+    description:
+      'URL at which the other replicas reach this one directly (e.g. http://<pod-ip>:3000), never the load-balanced access URL. Defaults to the listen address.',
+  },
+  {
+    key: 'regionId',
+    flag: 'region-id',
+    env: 'HANGAR_REGION_ID',
+    type: 'int',
+    default: '0',
+    group: 'Networking',
+    description: 'Region number of this replica, shown in the replica list.',
   },
   {
     key: 'postgresUrl',

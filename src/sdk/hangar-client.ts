@@ -2,6 +2,7 @@
 import { Client } from './client.js';
 import type { BuildInfoResponse, HealthcheckReport } from './deployment.js';
 import type { Organization, OrganizationMemberWithUserData } from './organizations.js';
+import type { Replica } from './replicas.js';
 import { UsersClient } from './users-client.js';
 import { ProvisionerClient } from './provisioner-client.js';
 import { TemplatesClient } from './templates-client.js';
@@ -23,6 +24,11 @@ export class HangarClient extends Client {
 
   health(): Promise<HealthcheckReport> {
     return this.request('GET', '/debug/health');
+  }
+
+  /** The live replicas of the deployment (owners only). */
+  replicas(): Promise<Replica[]> {
+    return this.request('GET', '/replicas');
   }
 
   organizations(): Promise<Organization[]> {

@@ -4,6 +4,7 @@ export * from './headers.js';
 export * from './users.js';
 export * from './organizations.js';
 export * from './deployment.js';
+export * from './replicas.js';
 export * from './client.js';
 export * from './users-client.js';
 export * from './hangar-client.js';

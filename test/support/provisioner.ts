@@ -8,6 +8,7 @@ import { nopLogger } from '../../src/sdk/logger.js';
 import type { ProvisionerJob } from '../../src/sdk/provisioner-jobs.js';
 import { startServer, type RunningServer } from '../../src/coderd/start-server.js';
 import type { ProvisionerdTuning } from '../../src/coderd/provisionerdserver/provisionerd-service.js';
+import type { ReplicaSyncTuning } from '../../src/coderd/replica-sync.js';
 import { builtinDaemonStarter } from '../../src/provisionerd/built-in-daemons.js';
 import { EchoProvisioner } from '../../src/provisioner/echo/echo-provisioner.js';
 import { firstUser } from './coderd.js';
@@ -25,6 +26,7 @@ export async function startReplica(
   builtin: number,
   tuning: Partial<ProvisionerdTuning> = {},
   values: Partial<DeploymentValues> = {},
+  replicaSync: Partial<ReplicaSyncTuning> = {},
 ): Promise<ProvisionerReplica> {
   const server = await startServer({
     values: {
@@ -37,6 +39,7 @@ export async function startReplica(
     configDir: '/nonexistent',
     logger: nopLogger,
     provisionerd: tuning,
+    replicaSync,
     startBuiltinDaemons: builtinDaemonStarter({
       provisioners: [new EchoProvisioner()],
       logger: nopLogger,

@@ -28,12 +28,16 @@ export interface StartTestServerOptions {
   /** Flags for node itself, before the script (e.g. `--cpu-prof` in benchmarks). */
   nodeArgs?: string[];
   env?: Record<string, string>;
+  /** Join this database (another replica of the same deployment) instead of a fresh one; the caller disposes it. */
+  postgresUrl?: string;
 }
 
 const startTimeoutMs = 30_000;
 
 export async function startTestServer(opts: StartTestServerOptions = {}): Promise<TestServer> {
-  const db = await createTestDatabase();
+  const db = opts.postgresUrl
+    ? { url: opts.postgresUrl, dispose: async () => {} }
+    : await createTestDatabase();
   const configDir = await mkdtemp(path.join(tmpdir(), 'hangar-server-'));
   const args = [
     ...(opts.nodeArgs ?? []),

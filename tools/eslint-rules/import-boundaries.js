@@ -24,6 +24,8 @@ export const boundaries = [
     allow: ['src/sdk', 'src/cli', 'src/provisionerd', 'src/provisioner', 'src/tfprovider'],
   },
   { from: 'src/cli/agent', allow: ['src/sdk', 'src/cli', 'src/agent'] },
+  // simulate-agents runs the real agent in process.
+  { from: 'src/cli/scaletest', allow: ['src/sdk', 'src/cli', 'src/agent'] },
   { from: 'src/cli/tfprovider', allow: ['src/sdk', 'src/cli', 'src/tfprovider'] },
   { from: 'src/cli', allow: ['src/sdk'] },
   { from: 'site', allow: ['src/sdk'] },

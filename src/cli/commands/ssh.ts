@@ -48,6 +48,10 @@ export function sshCommand(): Command {
           socket.pipe(process.stdout);
           await new Promise<void>((resolve, reject) => {
             socket.on('close', () => resolve());
+            // The server sent its last byte: an SSH connection is over (a server that died, or a
+            // replica relaying it that died, looks the same). Ending here closes our stdout, so
+            // OpenSSH sees EOF instead of waiting on a half-open pipe forever.
+            socket.on('end', () => resolve());
             socket.on('error', reject);
           });
           return;

@@ -66,7 +66,7 @@ class LogPrinter {
 }
 
 /** Streams once; resolves true when the server closed normally (the job ended). */
-function streamOnce(url: URL, token: string | undefined, onLog: (l: ProvisionerJobLog) => void) {
+export function streamOnce(url: URL, token: string | undefined, onLog: (l: ProvisionerJobLog) => void) {
   return new Promise<boolean>((resolve, reject) => {
     const headers: Record<string, string> = {};
     if (token) headers[SessionTokenHeader] = token;

@@ -15,6 +15,11 @@ export const systemActors = {
   background: { kind: 'system', name: 'background' },
   /** The workspace agent API, acting for one agent. */
   agent: { kind: 'system', name: 'agent' },
+  /**
+   * Finds which replica holds an agent's connection and serves other replicas' relay requests;
+   * the stream itself was authorized (as `ssh` on the workspace) before it is routed.
+   */
+  relay: { kind: 'system', name: 'relay' },
 } as const satisfies Record<string, SystemActor>;
 
 /** A request without a session (public workspace apps); it may do nothing that needs a permission. */

@@ -12,6 +12,7 @@ import { workspacePolicies } from './workspace-policies.js';
 import { workspaceResourcePolicies } from './workspace-resource-policies.js';
 import { workspaceAgentPolicies } from './workspace-agent-policies.js';
 import { workspaceAppPolicies } from './workspace-app-policies.js';
+import { replicaPolicies } from './replica-policies.js';
 
 export const policies: Policies = {
   ...identityPolicies,
@@ -21,6 +22,7 @@ export const policies: Policies = {
   ...templatePolicies,
   ...workspaceAgentPolicies,
   ...workspaceAppPolicies,
+  ...replicaPolicies,
 };
 
 export function authzStore(inner: Store): Store {

@@ -22,6 +22,7 @@ export type ResourceType =
   | 'provisioner_daemon'
   | 'provisioner_job'
   | 'provisioner_key'
+  | 'replica'
   | 'system';
 
 export type Action = 'create' | 'read' | 'update' | 'delete' | 'ssh' | 'application_connect';

@@ -14,6 +14,7 @@ type WorkspaceAgentPolicies = Pick<
   | 'getWorkspaceAgentById'
   | 'getWorkspaceAgentForConnection'
   | 'updateWorkspaceAgentConnection'
+  | 'getWorkspaceAgentReplicaId'
   | 'updateWorkspaceAgentLifecycle'
   | 'updateWorkspaceAgentStartup'
   | 'listWorkspaceAgentMetadataByAgentId'
@@ -52,6 +53,7 @@ export const workspaceAgentPolicies: WorkspaceAgentPolicies = {
     return agent;
   },
   updateWorkspaceAgentConnection: systemOnly(),
+  getWorkspaceAgentReplicaId: systemOnly(),
   updateWorkspaceAgentLifecycle: systemOnly(),
   updateWorkspaceAgentStartup: systemOnly(),
   listWorkspaceAgentMetadataByAgentId: readByAgent(),

@@ -66,6 +66,21 @@ describe('migrator', () => {
     ]);
   });
 
+  it('accepts gaps in the numbering, and applies a lower number merged after a higher one', async () => {
+    await using db = await createTestDatabase({ migrate: false });
+    // Branches take numbers ahead of time: 6 may land before 4 and 5 do.
+    const gap = fixture({ ...base, '000006_replicas.up.sql': 'CREATE TABLE replicas (id int);' });
+    assert.deepEqual(await migrate(db.pool, { dir: gap }), { applied: [1, 2, 6], version: 6 });
+    const filled = fixture({
+      ...base,
+      '000004_a.up.sql': 'CREATE TABLE a (id int);',
+      '000005_b.up.sql': 'CREATE TABLE b (id int);',
+      '000006_replicas.up.sql': 'CREATE TABLE replicas (id int);',
+    });
+    assert.deepEqual(await migrate(db.pool, { dir: filled }), { applied: [4, 5], version: 6 });
+    assert.deepEqual(await tables(db.pool), ['a', 'b', 'orgs', 'replicas', 'schema_migrations', 'users']);
+  });
+
   it('two concurrent migrators on one empty database apply everything exactly once', async () => {
     await using db = await createTestDatabase({ migrate: false });
     // Slow enough that the second migrator is surely waiting on the lock while the first works.
@@ -87,9 +102,10 @@ describe('migrator', () => {
     }
   });
 
-  it('refuses a database whose schema is newer than this binary', async () => {
+  it('refuses a database with a breaking migration newer than this binary', async () => {
     await using db = await createTestDatabase({ migrate: false });
-    await migrate(db.pool, { dir: fixture({ ...base, '000007_future.up.sql': 'SELECT 1;' }) });
+    const future = '-- hangar:breaking (drops orgs, which version 2 reads)\nDROP TABLE orgs;';
+    await migrate(db.pool, { dir: fixture({ ...base, '000007_future.up.sql': future }) });
     await assert.rejects(migrate(db.pool, { dir: fixture(base) }), (err: unknown): boolean => {
       assert.ok(err instanceof PreconditionFailed);
       assert.equal(
@@ -97,8 +113,17 @@ describe('migrator', () => {
         'The database schema is at version 7 but this Hangar knows only up to 2; ' +
           'upgrade Hangar or point it at another database.',
       );
+      assert.equal(err.detail, 'Older versions cannot run after: 7_future.');
       return true;
     });
+  });
+
+  it('an older binary keeps starting on newer migrations not marked breaking (rolling upgrades)', async () => {
+    await using db = await createTestDatabase({ migrate: false });
+    const newer = fixture({ ...base, '000003_teams.up.sql': 'CREATE TABLE teams (id int);' });
+    assert.deepEqual(await migrate(db.pool, { dir: newer }), { applied: [1, 2, 3], version: 3 });
+    assert.deepEqual(await migrate(db.pool, { dir: fixture(base) }), { applied: [], version: 3 });
+    assert.equal(listMigrations(newer).at(-1)?.breaking, false);
   });
 
   it('a failing migration rolls back everything and names the file and the error', async () => {

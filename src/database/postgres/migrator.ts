@@ -14,6 +14,13 @@ export interface Migration {
   /** The file name, e.g. `000001_create_users.up.sql`, used in error messages. */
   file: string;
   sql: string;
+  /**
+   * Marked `-- hangar:breaking` on a line of its own: Hangar versions older than this migration
+   * cannot run on the schema after it (it drops or changes something they use). Unmarked
+   * migrations must keep the previous release working, so replicas of two versions can run side
+   * by side during a rolling upgrade (docs/high-availability.md).
+   */
+  breaking: boolean;
 }
 
 export interface MigrateOptions {
@@ -31,6 +38,7 @@ const defaultDir = new URL('../migrations/', import.meta.url);
 export const migrationLockId = 0x48414e47; // "HANG"
 
 const fileName = /^(\d+)_([A-Za-z0-9_]+)\.up\.sql$/;
+const breakingMarker = /^--\s*hangar:breaking\b/m;
 
 function dirPath(dir: string | URL | undefined): string {
   const d = dir ?? defaultDir;
@@ -55,7 +63,8 @@ export function listMigrations(dir?: string | URL): Migration[] {
     const version = Number(m[1]);
     const clash = out.find((x) => x.version === version);
     if (clash) throw new Internal(`Migrations ${clash.file} and ${file} have the same version ${version}.`);
-    out.push({ version, name: m[2] ?? '', file, sql: readFileSync(join(root, file), 'utf8') });
+    const sql = readFileSync(join(root, file), 'utf8');
+    out.push({ version, name: m[2] ?? '', file, sql, breaking: breakingMarker.test(sql) });
   }
   return out.sort((a, b) => a.version - b.version);
 }
@@ -69,7 +78,9 @@ export function migrationsHash(dir?: string | URL): string {
 
 /**
  * Applies every pending migration in one transaction under an advisory lock. Re-running is a no-op;
- * a database newer than this binary is refused; a failing migration rolls everything back.
+ * a database with migrations this binary does not know is accepted while none of them is marked
+ * breaking (a newer replica of a rolling upgrade applied them), else refused; a failing migration
+ * rolls everything back.
  */
 export async function migrate(
   pool: pg.Pool,
@@ -87,17 +98,34 @@ export async function migrate(
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version int PRIMARY KEY,
       name text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now()
+      applied_at timestamptz NOT NULL DEFAULT now(),
+      breaking boolean NOT NULL DEFAULT false
     )`);
-    const res = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    // Databases first migrated before the flag existed.
+    await client.query(
+      'ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS breaking boolean NOT NULL DEFAULT false',
+    );
+    const res = await client.query<{ version: number; name: string; breaking: boolean }>(
+      'SELECT version, name, breaking FROM schema_migrations',
+    );
     const done = new Set(res.rows.map((r) => r.version));
     const current = Math.max(0, ...done);
-    if (current > newest) {
+    const unknown = res.rows.filter((r) => r.version > newest);
+    const breaking = unknown.filter((r) => r.breaking);
+    if (breaking.length > 0) {
       throw new PreconditionFailed(
         `The database schema is at version ${current} but this Hangar knows only up to ${newest}; ` +
           'upgrade Hangar or point it at another database.',
+        {
+          detail: `Older versions cannot run after: ${breaking.map((r) => `${r.version}_${r.name}`).join(', ')}.`,
+        },
       );
     }
+    if (unknown.length > 0)
+      logger.warn(
+        { newest, unknown: unknown.map((r) => r.version) },
+        'the database has migrations from a newer Hangar that keep this version working; finish the upgrade',
+      );
     const applied: number[] = [];
     for (const m of migrations) {
       if (done.has(m.version)) continue;
@@ -113,9 +141,10 @@ export async function migrate(
           cause: err,
         });
       }
-      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+      await client.query('INSERT INTO schema_migrations (version, name, breaking) VALUES ($1, $2, $3)', [
         m.version,
         m.name,
+        m.breaking,
       ]);
       applied.push(m.version);
     }

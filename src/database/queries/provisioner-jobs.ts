@@ -62,7 +62,7 @@ export interface ProvisionerJobQueries {
 }
 
 /** Arbitrary constant naming the reaper's advisory lock. */
-const reaperLockId = 0x48414e47_01;
+export const reaperLockId = 0x48414e47_01;
 
 export const withQueue = `
   WITH queue AS (

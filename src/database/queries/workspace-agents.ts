@@ -30,7 +30,14 @@ export interface UpdateAgentConnectionParams {
   first_connected_at: Date | null;
   last_connected_at: Date | null;
   disconnected_at: Date | null;
-  replica_id: string | null;
+  /** The replica holding the agent's control connection. */
+  replica_id: string;
+  /**
+   * True when the agent has just attached to `replica_id` (the write always applies). False for a
+   * heartbeat or a detach, which apply only while the row still names `replica_id`: an agent that
+   * moved to another replica meanwhile is not marked disconnected or pulled back by the old one.
+   */
+  claim: boolean;
 }
 
 export interface WorkspaceAgentQueries {
@@ -39,7 +46,10 @@ export interface WorkspaceAgentQueries {
   getWorkspaceAgentById(id: string): Promise<WorkspaceAgentWithWorkspaceRow | undefined>;
   /** The same row, for opening a connection to the agent (authorized as `ssh`, not `read`). */
   getWorkspaceAgentForConnection(id: string): Promise<WorkspaceAgentWithWorkspaceRow | undefined>;
-  updateWorkspaceAgentConnection(p: UpdateAgentConnectionParams): Promise<void>;
+  /** False when the write did not apply (not claiming, and the agent is on another replica). */
+  updateWorkspaceAgentConnection(p: UpdateAgentConnectionParams): Promise<boolean>;
+  /** The replica holding the agent's control connection, while it is connected. */
+  getWorkspaceAgentReplicaId(id: string): Promise<string | undefined>;
   updateWorkspaceAgentLifecycle(
     id: string,
     state: WorkspaceAgentLifecycle,
@@ -87,10 +97,24 @@ export function workspaceAgentQueries(db: Queryable): WorkspaceAgentQueries {
       return one(db, `${withWorkspace} WHERE a.id = $1 AND NOT w.deleted`, [id]);
     },
     async updateWorkspaceAgentConnection(p) {
-      await db.query(
+      const r = await db.query(
         `UPDATE workspace_agents SET first_connected_at = $2, last_connected_at = $3, disconnected_at = $4,
-                last_connected_replica_id = $5, updated_at = now() WHERE id = $1`,
-        [p.id, p.first_connected_at, p.last_connected_at, p.disconnected_at, p.replica_id],
+                last_connected_replica_id = $5, updated_at = now()
+          WHERE id = $1 AND ($6 OR last_connected_replica_id = $5)`,
+        [p.id, p.first_connected_at, p.last_connected_at, p.disconnected_at, p.replica_id, p.claim],
+      );
+      return (r.rowCount ?? 0) > 0;
+    },
+    async getWorkspaceAgentReplicaId(id) {
+      return (
+        (
+          await one<{ replica: string | null }>(
+            db,
+            `SELECT last_connected_replica_id AS replica FROM workspace_agents
+            WHERE id = $1 AND disconnected_at IS NULL`,
+            [id],
+          )
+        )?.replica ?? undefined
       );
     },
     async updateWorkspaceAgentLifecycle(id, state, startedAt, readyAt) {

@@ -10,7 +10,8 @@
  * Template and workspace jobs (those with a payload) read the script from `echo.json` in the
  * template archive instead, one per step: `{ "import": {…}, "start": {…}, "stop": {…},
  * "destroy": {…}, "dry_run": {…} }`. A script there may also return `parameters`, `variables`,
- * `readme` and `stop_resources` (import). Builds return a state `echo:<transition>:<n>` counting
+ * `readme` and `stop_resources` (import), and its strings may name fields of the build's metadata
+ * as `{{metadata.workspace_id}}`, e.g. for an agent token unique to each workspace (scale tests). Builds return a state `echo:<transition>:<n>` counting
  * the builds that handed it on, so tests can see the state travel between builds.
  */
 import { sleep } from '../../sdk/sleep.js';
@@ -19,6 +20,7 @@ import { logLevels } from '../../sdk/provisioner-jobs.js';
 import {
   ProvisionFailure,
   type ProvisionContext,
+  type ProvisionMetadata,
   type ProvisionedResource,
   type Provisioner,
   type ProvisionResult,
@@ -76,7 +78,23 @@ async function scriptFor(job: AcquiredJob): Promise<unknown> {
       : payload.type === 'template_version_dry_run'
         ? 'dry_run'
         : payload.metadata.workspace_transition;
-  return template[step] ?? {};
+  return withMetadata(template[step] ?? {}, payload.metadata);
+}
+
+/** Never substituted: the owner's credentials have no business in an echo script's output. */
+const secretMetadata = new Set(['workspace_owner_session_token', 'workspace_owner_ssh_private_key']);
+
+/** Replaces `{{metadata.<field>}}` in every string of `value`; unknown fields stay as written. */
+export function withMetadata(value: unknown, metadata: ProvisionMetadata): unknown {
+  if (typeof value === 'string')
+    return value.replace(/\{\{metadata\.([a-z_]+)\}\}/g, (whole, field: string) => {
+      const v = (metadata as unknown as Record<string, unknown>)[field];
+      return typeof v === 'string' && !secretMetadata.has(field) ? v : whole;
+    });
+  if (Array.isArray(value)) return value.map((v) => withMetadata(v, metadata));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withMetadata(v, metadata)]));
+  return value;
 }
 
 /** The next build's state: the transition and how many builds have carried the state so far. */

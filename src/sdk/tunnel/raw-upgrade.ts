@@ -112,7 +112,8 @@ export function dialRawUpgrade(url: URL, opts: DialRawUpgradeOptions = {}): Prom
         }
         const message =
           body.message ?? `The server answered ${res.statusCode} instead of upgrading the stream.`;
-        reject(new TunnelError('reset', body.detail ? `${message} ${body.detail}` : message));
+        const refusal = { status: res.statusCode ?? 502, body: { ...body, message } };
+        reject(new TunnelError('reset', body.detail ? `${message} ${body.detail}` : message, { refusal }));
       });
       res.on('error', reject);
     });

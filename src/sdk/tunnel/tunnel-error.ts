@@ -5,16 +5,25 @@
  * An `Unavailable` so the HTTP edge answers 503 unless it picks a better status (a relay answers
  * 502 for `reset` on open).
  */
-import { Unavailable } from '../errors.js';
+import { Unavailable, type ErrorResponse } from '../errors.js';
 
 export type TunnelErrorKind = 'reset' | 'closed' | 'protocol' | 'limit';
 
+export interface TunnelErrorOptions {
+  cause?: unknown;
+  /** A refused raw Upgrade: the HTTP status and body the server answered instead of 101. */
+  refusal?: { status: number; body: ErrorResponse };
+}
+
 export class TunnelError extends Unavailable {
+  readonly refusal: TunnelErrorOptions['refusal'];
+
   constructor(
     readonly kind: TunnelErrorKind,
     message: string,
-    options: { cause?: unknown } = {},
+    options: TunnelErrorOptions = {},
   ) {
-    super(message, options);
+    super(message, { cause: options.cause });
+    this.refusal = options.refusal;
   }
 }

@@ -1,0 +1,117 @@
+/**
+ * `hangar scaletest simulate-agents`: runs the real workspace agent (src/agent) in this process
+ * once per running `scaletest-echo` workspace, up to `--count`, so a deployment can be loaded with
+ * many agents without a machine per workspace. Each one fetches its manifest, reports its start-up
+ * and lifecycle, holds its control connection (coderd's heartbeats included) and serves tunnel
+ * streams (SSH, TCP) as a real one does, for `--duration`; then all shut down as agents do.
+ * Prints how long agents took to be ready and connected, and every unplanned disconnect.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Command, Option } from 'commander';
+import { Agent } from '../../agent/agent.js';
+import type { Logger } from '../../sdk/logger.js';
+import { CliError } from '../errors.js';
+import { durationFlag, intFlag } from '../flag-parsers.js';
+import { authedClient } from '../session.js';
+import { Metric, metricsOutput } from './metrics.js';
+import { runPool } from './pool.js';
+import { listScaletestWorkspaces, scaletestAgentToken, scaletestTemplateName } from './scaletest-template.js';
+
+interface Flags {
+  count: number;
+  concurrency: number;
+  duration: number;
+}
+
+/**
+ * Sees an agent's connection events through its log lines (the agent reports nothing else to its
+ * host process): "connected to coderd" and "control connection closed".
+ */
+function eventLogger(on: (event: 'connected' | 'closed') => void): Logger {
+  const log = (a: unknown, b?: unknown) => {
+    const msg = typeof a === 'string' ? a : b;
+    if (msg === 'connected to coderd') on('connected');
+    else if (msg === 'control connection closed') on('closed');
+  };
+  const quiet = () => {};
+  const logger: Logger = { debug: quiet, info: log, warn: quiet, error: quiet, child: () => logger };
+  return logger;
+}
+
+export function simulateAgentsCommand(): Command {
+  const cmd = new Command('simulate-agents')
+    .description(`Run the agents of the ${scaletestTemplateName} workspaces in this process for a while.`)
+    .option(
+      '--count <n>',
+      'Most agents to run (1 to 10000; default: every workspace).',
+      intFlag('--count', 1, 10_000),
+      10_000,
+    )
+    .option(
+      '--concurrency <n>',
+      'How many agents to start at once (1 to 500).',
+      intFlag('--concurrency', 1, 500),
+      50,
+    )
+    .addOption(
+      new Option('--duration <duration>', 'How long the agents stay connected (at most 24h).')
+        .argParser(durationFlag('--duration'))
+        .default(60_000, '1m'),
+    );
+  return metricsOutput.attach(cmd).action(async (flags: Flags, command: Command) => {
+    if (flags.duration <= 0 || flags.duration > 24 * 3_600_000)
+      throw new CliError('--duration must be more than 0 and at most 24h.');
+    const client = await authedClient(command);
+    const workspaces = (await listScaletestWorkspaces(client))
+      .filter((w) => w.template_name === scaletestTemplateName && w.latest_build.status === 'running')
+      .slice(0, flags.count);
+    if (workspaces.length === 0)
+      throw new CliError(`No running ${scaletestTemplateName} workspaces to simulate agents for.`, {
+        hint: 'Create some with `hangar scaletest create-workspaces --count N --no-cleanup`.',
+      });
+    const ready = new Metric('agent ready (manifest, start-up, lifecycle)');
+    const connected = new Metric('agent connected');
+    const dropped = new Metric('unplanned disconnects');
+    const stopped = new Metric('agent shutdown');
+    const stateRoot = await mkdtemp(path.join(tmpdir(), 'hangar-scaletest-agents-'));
+    const agents: Agent[] = [];
+    let stopping = false;
+    process.stderr.write(`Starting ${workspaces.length} agents, ${flags.concurrency} at a time…\n`);
+    try {
+      await runPool(workspaces, flags.concurrency, async (w, i) => {
+        const started = performance.now();
+        let seenConnect = false;
+        const logger = eventLogger((event) => {
+          if (event === 'connected' && !seenConnect) {
+            seenConnect = true;
+            connected.add(performance.now() - started);
+          } else if (event === 'closed' && !stopping)
+            dropped.fail(new Error(`agent of ${w.name} lost its connection`));
+        });
+        const agent = new Agent({
+          url: new URL(client.url),
+          token: scaletestAgentToken(w),
+          logger,
+          stateDir: path.join(stateRoot, String(i)),
+        });
+        agents.push(agent);
+        agent.start();
+        await ready.time(() => agent.ready()).catch(() => {});
+      });
+      process.stderr.write(`Agents running for ${Math.round(flags.duration / 1000)} s…\n`);
+      await sleep(flags.duration);
+    } finally {
+      stopping = true;
+      await runPool(agents, flags.concurrency, (a) => stopped.time(() => a.close()).catch(() => {}));
+      await rm(stateRoot, { recursive: true, force: true });
+    }
+    const missing = workspaces.length - connected.summary().count;
+    for (let i = 0; i < missing; i++) connected.fail(new Error('never connected'));
+    const rows = [ready, connected, dropped, stopped].map((m) => m.summary());
+    metricsOutput.print(command, rows);
+    if (rows.some((r) => r.errors > 0)) throw new CliError('Some agents failed; see "first error" above.');
+  });
+}

@@ -1,0 +1,22 @@
+/**
+ * Policies for the replicas table. Replicas write their own rows as the background actor; reading
+ * the list is for whoever may read `replica` (owners), as in Coder's enterprise API.
+ */
+import { check, systemOnly, type Policies } from './policy.js';
+
+type ReplicaPolicies = Pick<
+  Policies,
+  'upsertReplica' | 'getReplicaById' | 'listLiveReplicas' | 'markReplicaStopped' | 'deleteReplicasIdleFor'
+>;
+
+export const replicaPolicies: ReplicaPolicies = {
+  upsertReplica: systemOnly(),
+  getReplicaById: systemOnly(),
+  // All or nothing, as Coder answers 404 to anyone who may not read replicas.
+  async listLiveReplicas({ actor, call }) {
+    check(actor, 'read', { type: 'replica' }, 'Replicas');
+    return call();
+  },
+  markReplicaStopped: systemOnly(),
+  deleteReplicasIdleFor: systemOnly(),
+};
