@@ -235,31 +235,27 @@ describe('the dashboard in a browser', { timeout: 240_000 }, () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
-  it(
-    'the Terminal button opens the web terminal, where `echo hello` prints hello',
-    { todo: 'needs GET /workspaceagents/{id}/pty (issue 7); remove this todo after that merge' },
-    async () => {
-      const [term] = await Promise.all([
-        ownerCtx.waitForEvent('page'),
-        page.getByRole('link', { name: /Terminal/ }).click(),
-      ]);
-      try {
-        await term
-          .locator('.terminal-page[data-state="connected"], .terminal-page[data-state="disconnected"]')
-          .waitFor();
-        assert.equal(await term.locator('.terminal-page').getAttribute('data-state'), 'connected');
-        await term.keyboard.type('echo hello\n');
-        await term.waitForFunction(() =>
-          Array.from(document.querySelectorAll('.xterm-rows > div')).some(
-            (r) => r.textContent?.trim() === 'hello',
-          ),
-        );
-        await screenshot(term, 'terminal');
-      } finally {
-        await term.close();
-      }
-    },
-  );
+  it('the Terminal button opens the web terminal, where `echo hello` prints hello', async () => {
+    const [term] = await Promise.all([
+      ownerCtx.waitForEvent('page'),
+      page.getByRole('link', { name: /Terminal/ }).click(),
+    ]);
+    try {
+      await term
+        .locator('.terminal-page[data-state="connected"], .terminal-page[data-state="disconnected"]')
+        .waitFor();
+      assert.equal(await term.locator('.terminal-page').getAttribute('data-state'), 'connected');
+      await term.keyboard.type('echo hello\n');
+      await term.waitForFunction(() =>
+        Array.from(document.querySelectorAll('.xterm-rows > div')).some(
+          (r) => r.textContent?.trim() === 'hello',
+        ),
+      );
+      await screenshot(term, 'terminal');
+    } finally {
+      await term.close();
+    }
+  });
 
   it('an agent startup log line containing <script> renders as text', async () => {
     const logs = page.locator('[data-agent="main"] details.agent-logs');
