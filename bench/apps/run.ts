@@ -299,35 +299,18 @@ async function measure(appPort: number, log: (m: string) => void): Promise<void>
         keys[name]!.push((await child<EchoResult>('keys', args)).msg);
       }
     }
-    const med = (xs: LoadResult[], k: keyof LoadResult) => median(xs.map((x) => x[k]));
+    // Medians over the rounds of each figure.
+    const med = (xs: LoadResult[]) => ({
+      rps: median(xs.map((x) => x.rps)),
+      p50: median(xs.map((x) => x.p50)),
+      p95: median(xs.map((x) => x.p95)),
+    });
     const summary = {
       rounds,
       seconds: ms / 1000,
       connections: conns,
-      load: {
-        direct: {
-          rps: med(results.direct!.load, 'rps'),
-          p50: med(results.direct!.load, 'p50'),
-          p95: med(results.direct!.load, 'p95'),
-        },
-        proxy: {
-          rps: med(results.proxy!.load, 'rps'),
-          p50: med(results.proxy!.load, 'p50'),
-          p95: med(results.proxy!.load, 'p95'),
-        },
-      },
-      single: {
-        direct: {
-          rps: med(results.direct!.single, 'rps'),
-          p50: med(results.direct!.single, 'p50'),
-          p95: med(results.direct!.single, 'p95'),
-        },
-        proxy: {
-          rps: med(results.proxy!.single, 'rps'),
-          p50: med(results.proxy!.single, 'p50'),
-          p95: med(results.proxy!.single, 'p95'),
-        },
-      },
+      load: { direct: med(results.direct!.load), proxy: med(results.proxy!.load) },
+      single: { direct: med(results.direct!.single), proxy: med(results.proxy!.single) },
       errors: [...results.direct!.load, ...results.proxy!.load].reduce((n, x) => n + x.errors, 0),
       cpu_us_per_request: { server: r2(median(cpu.server)), agent: r2(median(cpu.agent)) },
       keystroke_echo_ms: {

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkspaceAgent } from '../sdk/workspaces.js';
 import {
   eventually,
+  insertNextBuild,
   insertWorkspaceWithAgent,
   sshThroughCoderd,
 } from '../../test/support/agent-workspace.js';
@@ -98,18 +99,8 @@ test('a newer build that keeps the agent process takes it over: the agent reconn
   await eventually('connected', async () => (await agentState(agentId)).status === 'connected');
   // Build 2 of the same workspace, whose agent keeps the token (Terraform did not replace it).
   const q = (sql: string, params: unknown[]) => coderd.db.pool.query(sql, params);
-  const prev = (await q('SELECT * FROM workspace_builds WHERE workspace_id = $1', [workspaceId])).rows[0];
-  const [jobId, resourceId, newAgentId] = [randomUUID(), randomUUID(), randomUUID()];
-  await q(
-    `INSERT INTO provisioner_jobs (id, organization_id, initiator_id, provisioner, type, started_at, completed_at)
-     SELECT $1, organization_id, initiator_id, 'echo', 'workspace_build', now(), now() FROM provisioner_jobs WHERE id = $2`,
-    [jobId, prev.job_id],
-  );
-  await q(
-    `INSERT INTO workspace_builds (id, workspace_id, template_version_id, build_number, transition, initiator_id, job_id)
-     VALUES ($1, $2, $3, 2, 'start', $4, $5)`,
-    [randomUUID(), workspaceId, prev.template_version_id, prev.initiator_id, jobId],
-  );
+  const jobId = await insertNextBuild(coderd, workspaceId, 'start');
+  const [resourceId, newAgentId] = [randomUUID(), randomUUID()];
   await q(
     `INSERT INTO workspace_resources (id, job_id, transition, type, name) VALUES ($1, $2, 'start', 't', 'r')`,
     [resourceId, jobId],

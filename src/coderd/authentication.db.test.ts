@@ -86,7 +86,13 @@ test('a cookie-authenticated write must come from the dashboard origin (CSRF)', 
     method: 'POST',
     body: JSON.stringify({ email: firstUser.email, password: firstUser.password }),
   });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  // The CSRF token (httpmw/csrf.ts) the dashboard copies from its cookie into X-CSRF-TOKEN.
+  const csrf = login.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('csrf_token='))!
+    .split(';')[0]!
+    .slice('csrf_token='.length);
   const { session_token } = (await login.json()) as { session_token: string };
   const host = new URL(t.url).host;
   const createToken = (headers: Record<string, string>) =>
@@ -103,9 +109,19 @@ test('a cookie-authenticated write must come from the dashboard origin (CSRF)', 
   assert.equal(crossSite.status, 403, 'a sibling subdomain (a workspace app) is refused too');
   assert.equal((await createToken({ cookie, origin: 'null' })).status, 403);
 
-  assert.equal((await createToken({ cookie, origin: `http://${host}` })).status, 201);
-  assert.equal((await createToken({ cookie, 'sec-fetch-site': 'same-origin' })).status, 201);
-  assert.equal((await createToken({ cookie })).status, 201, 'a non-browser client sends neither header');
+  const token = { 'x-csrf-token': csrf };
+  assert.equal((await createToken({ cookie, origin: `http://${host}`, ...token })).status, 201);
+  assert.equal((await createToken({ cookie, 'sec-fetch-site': 'same-origin', ...token })).status, 201);
+  assert.equal(
+    (await createToken({ cookie, ...token })).status,
+    201,
+    'a non-browser client sends neither header',
+  );
+  assert.equal(
+    (await createToken({ cookie, origin: `http://${host}` })).status,
+    400,
+    'even from the dashboard origin, a cookie write needs the CSRF token',
+  );
   const viaHeader = await createToken({
     'Coder-Session-Token': session_token,
     origin: 'https://evil.example',

@@ -18,6 +18,7 @@ import { HangarClient } from '../../src/sdk/hangar-client.js';
 import type { Workspace } from '../../src/sdk/workspaces.js';
 import { cliOwner, startCliSession, type CliSession } from '../support/cli-session.js';
 import { loopbackLookup } from '../support/http-request.js';
+import { waitForValue } from '../support/wait.js';
 
 const run = promisify(execFile);
 let s: CliSession;
@@ -26,15 +27,7 @@ let port: number;
 let app: ChildProcess;
 let appPort: number;
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const eventually = waitForValue;
 
 /** Starts a process and resolves with the port it prints (the echo app) or logs (http.server). */
 function startServer(

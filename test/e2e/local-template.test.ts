@@ -7,10 +7,10 @@ import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { HangarClient } from '../../src/sdk/hangar-client.js';
 import type { Workspace } from '../../src/sdk/workspaces.js';
 import { ownerClient, startCliSession, type CliSession } from '../support/cli-session.js';
+import { waitForValue } from '../support/wait.js';
 
 let s: CliSession;
 let client: HangarClient;
@@ -21,15 +21,7 @@ async function workspace(name: string): Promise<Workspace> {
   return client.workspaces.getByOwnerAndName('me', name);
 }
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const eventually = waitForValue;
 
 /** The one agent of the workspace's latest build, once it reports connected and ready. */
 async function readyAgent(name: string) {

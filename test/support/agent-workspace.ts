@@ -137,6 +137,34 @@ export async function createAgentWorkspace(
   return { token, agentId, agentName, workspaceId, workspaceName, templateId, appIds };
 }
 
+/**
+ * Adds build `n` of the workspace (completed, as the echo provisioner would leave it) after its
+ * first one; returns its job id, to attach resources to.
+ */
+export async function insertNextBuild(
+  coderd: HasDatabase,
+  workspaceId: string,
+  transition: 'start' | 'stop',
+  n = 2,
+): Promise<string> {
+  const q = (sql: string, params: unknown[]) => coderd.db.pool.query(sql, params);
+  const prev = (
+    await q('SELECT * FROM workspace_builds WHERE workspace_id = $1 ORDER BY build_number', [workspaceId])
+  ).rows[0];
+  const jobId = randomUUID();
+  await q(
+    `INSERT INTO provisioner_jobs (id, organization_id, initiator_id, provisioner, type, started_at, completed_at)
+     SELECT $1, organization_id, initiator_id, 'echo', 'workspace_build', now(), now() FROM provisioner_jobs WHERE id = $2`,
+    [jobId, prev.job_id],
+  );
+  await q(
+    `INSERT INTO workspace_builds (id, workspace_id, template_version_id, build_number, transition, initiator_id, job_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [randomUUID(), workspaceId, prev.template_version_id, n, transition, prev.initiator_id, jobId],
+  );
+  return jobId;
+}
+
 /** The agent of `~/src` with FOO=bar that the agent's own tests use. */
 export function insertWorkspaceWithAgent(pool: pg.Pool, ownerId: string): Promise<AgentWorkspace> {
   return createAgentWorkspace({ db: { pool } }, { ownerId, directory: '~/src', env: { FOO: 'bar' } });

@@ -1,7 +1,8 @@
 /**
  * A small app as a workspace would run one: HTTP that reports what it received (method, URL,
- * headers, body hash), a WebSocket echo on `/ws`, a streamed download on `/bytes?n=`, and
- * responses that try to set CORS headers and Hangar's cookies (`/cors`). Used through the app
+ * headers, body hash), a WebSocket echo on `/ws`, a streamed download on `/bytes?n=`, a page
+ * whose script uses that WebSocket (`/page`), and responses that try to set CORS headers and
+ * Hangar's cookies (`/cors`). Used through the app
  * proxy, so tests can see exactly what reached the app.
  */
 import { createHash } from 'node:crypto';
@@ -41,6 +42,17 @@ export async function startEchoApp(port = 0): Promise<EchoApp> {
         res.end();
       };
       return pump();
+    }
+    if (u.pathname === '/page') {
+      // A page whose script talks to the app over a WebSocket, and which shows the cookies the app got.
+      const cookie = JSON.stringify(req.headers.cookie ?? null).replace(/[<>&]/g, '');
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      return res.end(`<!doctype html><title>echo</title><pre id="seen">${cookie}</pre><pre id="out"></pre>
+<script>
+const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+ws.onmessage = (e) => { document.getElementById('out').textContent += e.data + '\\n'; };
+ws.onopen = () => ws.send('hello from the page');
+</script>`);
     }
     if (u.pathname === '/health') {
       res.writeHead(200);
