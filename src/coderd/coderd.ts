@@ -195,7 +195,13 @@ export class Coderd {
       api.defaultOrganizationId = org!.id;
     });
     await api.replicas.start();
-    await api.provisionerd.start();
+    try {
+      await api.provisionerd.start();
+    } catch (err) {
+      // Not serving after all: stop the heartbeat so peers do not route to this replica.
+      await api.replicas.close();
+      throw err;
+    }
     api.jobReaper.start();
     return api;
   }

@@ -6,12 +6,11 @@ import { check, systemOnly, type Policies } from './policy.js';
 
 type ReplicaPolicies = Pick<
   Policies,
-  'upsertReplica' | 'getReplicaById' | 'listLiveReplicas' | 'markReplicaStopped' | 'deleteReplicasIdleFor'
+  'upsertReplica' | 'listLiveReplicas' | 'markReplicaStopped' | 'deleteReplicasIdleFor'
 >;
 
 export const replicaPolicies: ReplicaPolicies = {
   upsertReplica: systemOnly(),
-  getReplicaById: systemOnly(),
   // All or nothing, as Coder answers 404 to anyone who may not read replicas.
   async listLiveReplicas({ actor, call }) {
     check(actor, 'read', { type: 'replica' }, 'Replicas');

@@ -13,7 +13,6 @@ export type UpsertReplicaParams = Pick<
 export interface ReplicaQueries {
   /** The heartbeat: inserts the row or refreshes it (updated_at = now()); a stopped row restarts. */
   upsertReplica(p: UpsertReplicaParams): Promise<ReplicaRow>;
-  getReplicaById(id: string): Promise<ReplicaRow | undefined>;
   /** Replicas not stopped whose last heartbeat is younger than `maxAgeMs`, oldest first. */
   listLiveReplicas(maxAgeMs: number): Promise<ReplicaRow[]>;
   /** Clean shutdown. */
@@ -45,7 +44,6 @@ export function replicaQueries(db: Queryable): ReplicaQueries {
         ],
       ))!;
     },
-    getReplicaById: (id) => one(db, 'SELECT * FROM replicas WHERE id = $1', [id]),
     listLiveReplicas: (maxAgeMs) =>
       many(
         db,
