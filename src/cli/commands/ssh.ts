@@ -9,7 +9,7 @@ import { Command, Option } from 'commander';
 import { CliError } from '../errors.js';
 import { authedClient } from '../session.js';
 import { shouldWait, waitForAgent, type WaitMode } from '../ui/agent-wait.js';
-import { proxyCommand } from './config-ssh/ssh-config-block.js';
+import { defaultHostOptions, proxyCommand } from './config-ssh/ssh-config-block.js';
 import { dialAgent, resolveAgent } from './workspaces/agent-connection.js';
 
 interface SshFlags {
@@ -61,12 +61,8 @@ export function sshCommand(): Command {
         const args = [
           '-o',
           `ProxyCommand=${proxy}`,
-          '-o',
-          'StrictHostKeyChecking=no',
-          '-o',
-          'UserKnownHostsFile=/dev/null',
-          '-o',
-          'LogLevel=ERROR',
+          // The options config-ssh writes, so both ways of connecting behave alike.
+          ...defaultHostOptions.flatMap(([k, v]) => ['-o', `${k}=${v}`]),
           ...(command.length ? [] : ['-t']),
           `hangar.${ref.replace(/\//g, '--')}`,
           ...command,
