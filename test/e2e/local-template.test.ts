@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HangarClient } from '../../src/sdk/hangar-client.js';
+import type { HangarClient } from '../../src/sdk/hangar-client.js';
 import type { Workspace } from '../../src/sdk/workspaces.js';
-import { cliOwner, startCliSession, type CliSession } from '../support/cli-session.js';
+import { ownerApiClient, startCliSession, type CliSession } from '../support/cli-session.js';
 
 let s: CliSession;
 let client: HangarClient;
@@ -68,10 +68,7 @@ const alive = (pid: number) => {
 describe('the local template on real Terraform', { timeout: 600_000 }, () => {
   before(async () => {
     s = await startCliSession();
-    client = new HangarClient(s.server.url);
-    client.sessionToken = (
-      await client.users.login({ email: cliOwner.email, password: cliOwner.password })
-    ).session_token;
+    client = await ownerApiClient(s);
     workspacesDir = await mkdtemp(path.join(tmpdir(), 'hangar-local-ws-'));
     // As root each workspace runs as its own user, who must be able to reach its home.
     await chmod(workspacesDir, 0o711);

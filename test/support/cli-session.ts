@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { HangarClient } from '../../src/sdk/hangar-client.js';
 import { runCli, tempConfigDir, type CliResult } from './cli.js';
 import { startTestServer, type TestServer } from './server.js';
 
@@ -47,6 +48,15 @@ export async function startCliSession(): Promise<CliSession> {
     },
     stop: () => server.stop(),
   };
+}
+
+/** An API client signed in as the session's owner, to check through the API what the CLI did. */
+export async function ownerApiClient(session: CliSession): Promise<HangarClient> {
+  const client = new HangarClient(session.server.url);
+  client.sessionToken = (
+    await client.users.login({ email: cliOwner.email, password: cliOwner.password })
+  ).session_token;
+  return client;
 }
 
 /** A directory holding an echo-provisioner template (`echo.json`) and optional extra files. */
