@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HangarClient } from '../../src/sdk/hangar-client.js';
+import type { HangarClient } from '../../src/sdk/hangar-client.js';
 import type { Workspace } from '../../src/sdk/workspaces.js';
 import type { MetricSummary } from '../../src/cli/scaletest/metrics.js';
-import { cliOwner, startCliSession, type CliSession } from '../support/cli-session.js';
+import { ownerClient, startCliSession, type CliSession } from '../support/cli-session.js';
 
 let s: CliSession;
 let client: HangarClient;
@@ -25,10 +25,7 @@ async function scaletestWorkspaces(): Promise<Workspace[]> {
 describe('hangar scaletest', { timeout: 180_000 }, () => {
   before(async () => {
     s = await startCliSession();
-    client = new HangarClient(s.server.url);
-    client.sessionToken = (
-      await client.users.login({ email: cliOwner.email, password: cliOwner.password })
-    ).session_token;
+    client = await ownerClient(s);
   });
   after(() => s.stop());
 

@@ -6,10 +6,9 @@
 import { Command } from 'commander';
 import type { HangarClient } from '../../sdk/hangar-client.js';
 import { CliError } from '../errors.js';
-import { intFlag } from '../flag-parsers.js';
 import { authedClient } from '../session.js';
 import { Metric, metricsOutput, type MetricSummary } from './metrics.js';
-import { runPool } from './pool.js';
+import { concurrencyOption, runPool } from './pool.js';
 import { listScaletestWorkspaces, scaletestPrefix, scaletestTemplateName } from './scaletest-template.js';
 import { waitForBuild } from './wait-for-build.js';
 
@@ -64,12 +63,7 @@ export async function cleanupScaletest(client: HangarClient, opts: CleanupOption
 export function cleanupCommand(): Command {
   const cmd = new Command('cleanup')
     .description('Delete the workspaces, users and template the scale tests created.')
-    .option(
-      '--concurrency <n>',
-      'How many to delete at once (1 to 200).',
-      intFlag('--concurrency', 1, 200),
-      10,
-    )
+    .addOption(concurrencyOption('to delete', 200, 10))
     .option('-O, --org <organization>', 'Organization of the scale-test template.', 'default');
   return metricsOutput
     .attach(cmd)

@@ -13,7 +13,7 @@ import { durationFlag, intFlag } from '../flag-parsers.js';
 import { authedClient } from '../session.js';
 import { cleanupScaletest } from './cleanup.js';
 import { Metric, metricsOutput } from './metrics.js';
-import { runPool } from './pool.js';
+import { concurrencyOption, runPool } from './pool.js';
 import { ensureScaletestTemplate, scaletestPrefix } from './scaletest-template.js';
 import { waitForBuild } from './wait-for-build.js';
 
@@ -35,12 +35,7 @@ export function createWorkspacesCommand(): Command {
       'How many users and workspaces (1 to 10000).',
       intFlag('--count', 1, 10_000),
     )
-    .option(
-      '--concurrency <n>',
-      'How many to create at once (1 to 200).',
-      intFlag('--concurrency', 1, 200),
-      10,
-    )
+    .addOption(concurrencyOption('to create', 200, 10))
     .option(
       '--template <name>',
       'Template to use (default: the echo template scaletest-echo, created if missing).',

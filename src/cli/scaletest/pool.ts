@@ -1,3 +1,6 @@
+import { Option } from 'commander';
+import { intFlag } from '../flag-parsers.js';
+
 /** Runs `fn` over `items` with at most `concurrency` at once; stops starting new ones once `signal` aborts. */
 export async function runPool<T>(
   items: T[],
@@ -13,4 +16,11 @@ export async function runPool<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+/** `--concurrency`, bounded so a scale test cannot open unlimited requests at once. */
+export function concurrencyOption(what: string, max: number, fallback: number): Option {
+  return new Option('--concurrency <n>', `How many ${what} at once (1 to ${max}).`)
+    .argParser(intFlag('--concurrency', 1, max))
+    .default(fallback);
 }

@@ -17,7 +17,7 @@ import { CliError } from '../errors.js';
 import { durationFlag, intFlag } from '../flag-parsers.js';
 import { authedClient } from '../session.js';
 import { Metric, metricsOutput } from './metrics.js';
-import { runPool } from './pool.js';
+import { concurrencyOption, runPool } from './pool.js';
 import { listScaletestWorkspaces, scaletestAgentToken, scaletestTemplateName } from './scaletest-template.js';
 
 interface Flags {
@@ -50,12 +50,7 @@ export function simulateAgentsCommand(): Command {
       intFlag('--count', 1, 10_000),
       10_000,
     )
-    .option(
-      '--concurrency <n>',
-      'How many agents to start at once (1 to 500).',
-      intFlag('--concurrency', 1, 500),
-      50,
-    )
+    .addOption(concurrencyOption('agents to start', 500, 50))
     .addOption(
       new Option('--duration <duration>', 'How long the agents stay connected (at most 24h).')
         .argParser(durationFlag('--duration'))
