@@ -7,17 +7,10 @@ import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-<<<<<<< HEAD
 import type { HangarClient } from '../../src/sdk/hangar-client.js';
 import type { Workspace } from '../../src/sdk/workspaces.js';
 import { ownerClient, startCliSession, type CliSession } from '../support/cli-session.js';
 import { waitForValue } from '../support/wait.js';
-=======
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { HangarClient } from '../../src/sdk/hangar-client.js';
-import type { Workspace } from '../../src/sdk/workspaces.js';
-import { ownerClient, startCliSession, type CliSession } from '../support/cli-session.js';
->>>>>>> replicas
 
 let s: CliSession;
 let client: HangarClient;
@@ -71,11 +64,7 @@ const alive = (pid: number) => {
 describe('the local template on real Terraform', { timeout: 600_000 }, () => {
   before(async () => {
     s = await startCliSession();
-<<<<<<< HEAD
     client = await ownerClient(s);
-=======
-    client = await ownerClient(s);
->>>>>>> replicas
     workspacesDir = await mkdtemp(path.join(tmpdir(), 'hangar-local-ws-'));
     // As root each workspace runs as its own user, who must be able to reach its home.
     await chmod(workspacesDir, 0o711);
