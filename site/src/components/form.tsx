@@ -1,5 +1,6 @@
 /** Form fields with their label, hint and error wired for screen readers. */
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
+import { validationsOf } from './feedback.js';
 
 export interface FieldProps {
   label: ReactNode;
@@ -71,4 +72,35 @@ export function TextField(props: {
       )}
     </Field>
   );
+}
+
+/** What a text field needs to show and edit one value of a form, with the server's message for it. */
+export interface BoundField {
+  name: string;
+  value: string;
+  error: string | undefined;
+  onChange(value: string): void;
+}
+
+/**
+ * A form's string values, and `bind(name)` giving each field its value, setter and the
+ * validation the last failed request returned for it, so pages do not wire each field by hand.
+ */
+export function useFormValues<T extends Record<string, string>>(
+  initial: T,
+  error: Error | undefined,
+  onEdit?: () => void,
+) {
+  const [values, setValues] = useState(initial);
+  const errors = validationsOf(error);
+  const bind = (name: keyof T & string): BoundField => ({
+    name,
+    value: values[name] ?? '',
+    error: errors[name],
+    onChange: (value) => {
+      onEdit?.();
+      setValues((f) => ({ ...f, [name]: value }));
+    },
+  });
+  return { values, setValues, errors, bind };
 }

@@ -6,7 +6,7 @@ import { useMe } from '../auth.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { CopyableCommand } from '../components/copy-button.js';
 import { Empty, ErrorAlert, Loading, Notice, validationsOf } from '../components/feedback.js';
-import { Field, TextField } from '../components/form.js';
+import { Field, TextField, useFormValues } from '../components/form.js';
 import { PageHeader, Tabs, useTitle } from '../components/layout.js';
 import { RelativeTime } from '../components/time.js';
 import { useAction, useApi } from '../hooks/use-api.js';
@@ -17,16 +17,17 @@ const tabs = [
 ];
 
 function PasswordForm() {
-  const [form, setForm] = useState({ old_password: '', password: '', confirm: '' });
   const [done, setDone] = useState(false);
   const [mismatch, setMismatch] = useState(false);
   const action = useAction();
-  const errors = validationsOf(action.error);
-  const set = (k: keyof typeof form) => (v: string) => {
+  const {
+    values: form,
+    setValues: setForm,
+    bind,
+  } = useFormValues({ old_password: '', password: '', confirm: '' }, action.error, () => {
     setDone(false);
     setMismatch(false);
-    setForm((f) => ({ ...f, [k]: v }));
-  };
+  });
   return (
     <form
       className="form-card"
@@ -49,30 +50,22 @@ function PasswordForm() {
       <ErrorAlert error={action.error} shownFields={['old_password', 'password']} />
       <TextField
         label="Current password"
-        name="old_password"
         type="password"
-        value={form.old_password}
-        onChange={set('old_password')}
-        error={errors.old_password}
+        {...bind('old_password')}
         autoComplete="current-password"
         required
       />
       <TextField
         label="New password"
-        name="password"
         type="password"
-        value={form.password}
-        onChange={set('password')}
-        error={errors.password}
+        {...bind('password')}
         autoComplete="new-password"
         required
       />
       <TextField
         label="Repeat the new password"
-        name="confirm"
         type="password"
-        value={form.confirm}
-        onChange={set('confirm')}
+        {...bind('confirm')}
         error={mismatch ? 'The passwords differ.' : undefined}
         autoComplete="new-password"
         required

@@ -4,7 +4,7 @@ import type { Template, UpdateTemplateMeta } from '../../../src/sdk/templates.js
 import { api } from '../api/client.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { ErrorAlert, Notice, validationsOf } from '../components/feedback.js';
-import { Field, TextField } from '../components/form.js';
+import { Field, TextField, type BoundField } from '../components/form.js';
 import { useAction } from '../hooks/use-api.js';
 import { msToHours } from '../lib/format.js';
 import { navigate } from '../router.js';
@@ -65,6 +65,9 @@ export function TemplateSettings({ template, onSaved }: { template: Template; on
       setSaved(false);
       setForm((f) => ({ ...f, [k]: v }));
     };
+  // Text fields whose form key is also the API's field name.
+  type TextKey = 'name' | 'display_name' | 'description' | 'icon' | 'deprecation_message';
+  const text = (k: TextKey): BoundField => ({ name: k, value: form[k], error: errors[k], onChange: set(k) });
   const hours = (field: keyof Form, wire: string, label: string, hint: string) => (
     <Field label={label} hint={hint} error={errors[wire]}>
       {({ id, describedBy, invalid }) => (
@@ -124,36 +127,10 @@ export function TemplateSettings({ template, onSaved }: { template: Template; on
       />
       <section aria-labelledby="general-settings">
         <h2 id="general-settings">General</h2>
-        <TextField
-          label="Name"
-          name="name"
-          value={form.name}
-          onChange={set('name')}
-          error={errors.name}
-          hint="Used in URLs and the CLI."
-        />
-        <TextField
-          label="Display name"
-          name="display_name"
-          value={form.display_name}
-          onChange={set('display_name')}
-          error={errors.display_name}
-        />
-        <TextField
-          label="Description"
-          name="description"
-          value={form.description}
-          onChange={set('description')}
-          error={errors.description}
-        />
-        <TextField
-          label="Icon URL"
-          name="icon"
-          value={form.icon}
-          onChange={set('icon')}
-          error={errors.icon}
-          placeholder="/icon/folder.svg or https://…"
-        />
+        <TextField label="Name" {...text('name')} hint="Used in URLs and the CLI." />
+        <TextField label="Display name" {...text('display_name')} />
+        <TextField label="Description" {...text('description')} />
+        <TextField label="Icon URL" {...text('icon')} placeholder="/icon/folder.svg or https://…" />
       </section>
       <section aria-labelledby="schedule-settings">
         <h2 id="schedule-settings">Schedule</h2>
@@ -195,10 +172,7 @@ export function TemplateSettings({ template, onSaved }: { template: Template; on
         />
         <TextField
           label="Deprecation message"
-          name="deprecation_message"
-          value={form.deprecation_message}
-          onChange={set('deprecation_message')}
-          error={errors.deprecation_message}
+          {...text('deprecation_message')}
           hint="Non-empty marks the template deprecated: no new workspaces from it."
         />
       </section>

@@ -4,17 +4,16 @@ import type { AssignableRole, User } from '../../../src/sdk/users.js';
 import { api } from '../api/client.js';
 import { useMe } from '../auth.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
-import { Empty, ErrorAlert, Loading, Notice, validationsOf } from '../components/feedback.js';
-import { TextField } from '../components/form.js';
+import { Empty, ErrorAlert, Loading, Notice } from '../components/feedback.js';
+import { useFormValues } from '../components/form.js';
+import { emptyNewUser, NewUserFields, newUserFieldNames } from '../components/new-user-fields.js';
 import { PageHeader, useTitle } from '../components/layout.js';
 import { RelativeTime } from '../components/time.js';
 import { useAction, useApi } from '../hooks/use-api.js';
 
 function CreateUser({ onCreated, onCancel }: { onCreated(u: User): void; onCancel(): void }) {
-  const [form, setForm] = useState({ username: '', email: '', name: '', password: '' });
   const action = useAction();
-  const errors = validationsOf(action.error);
-  const set = (k: keyof typeof form) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
+  const { values: form, bind } = useFormValues(emptyNewUser, action.error);
   return (
     <form
       className="form-card"
@@ -27,42 +26,8 @@ function CreateUser({ onCreated, onCancel }: { onCreated(u: User): void; onCance
       }}
     >
       <h2 id="create-user-heading">New user</h2>
-      <ErrorAlert error={action.error} shownFields={['username', 'email', 'name', 'password']} />
-      <TextField
-        label="Username"
-        name="username"
-        value={form.username}
-        onChange={set('username')}
-        error={errors.username}
-        required
-        autoFocus
-      />
-      <TextField
-        label="Email"
-        name="email"
-        type="email"
-        value={form.email}
-        onChange={set('email')}
-        error={errors.email}
-        required
-      />
-      <TextField
-        label="Full name (optional)"
-        name="name"
-        value={form.name}
-        onChange={set('name')}
-        error={errors.name}
-      />
-      <TextField
-        label="Password"
-        name="password"
-        type="password"
-        value={form.password}
-        onChange={set('password')}
-        error={errors.password}
-        autoComplete="new-password"
-        required
-      />
+      <ErrorAlert error={action.error} shownFields={newUserFieldNames} />
+      <NewUserFields bind={bind} />
       <div className="form-actions">
         <button type="button" className="btn" onClick={onCancel}>
           Cancel
