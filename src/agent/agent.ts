@@ -199,21 +199,20 @@ export class Agent {
   /** One stream coderd opened: SSH, the web terminal, a TCP port in the workspace, or rpc. */
   private async serve(target: string, stream: Duplex): Promise<void> {
     const { scheme, rest } = parseTarget(target);
-    if (scheme !== 'rpc') this.connections.track(scheme, (done) => stream.once('close', done));
-    if (scheme === 'ssh') {
-      (await this.sshServer()).handle(stream);
-      return;
-    }
-    if (scheme === 'pty') return this.ptyServer().handle(target, stream);
+    if (scheme === 'rpc') return serveAgentRpc(rest, stream);
+    if (scheme !== 'ssh' && scheme !== 'pty' && scheme !== 'tcp')
+      throw new Error(`this agent has no "${scheme}" service`);
     if (scheme === 'tcp') {
       // coderd checked this too; the agent does not rely on it.
       const { host, port } = parseTcpTarget(target);
       const problem = agentTcpTargetProblem(host, port);
       if (problem) throw new Error(problem);
-      return serveTcpTarget(target, stream);
     }
-    if (scheme === 'rpc') return serveAgentRpc(rest, stream);
-    throw new Error(`this agent has no "${scheme}" service`);
+    // A user's connection, counted in the stats report until its stream closes.
+    this.connections.track(scheme, (done) => stream.once('close', done));
+    if (scheme === 'ssh') return (await this.sshServer()).handle(stream);
+    if (scheme === 'pty') return this.ptyServer().handle(target, stream);
+    return serveTcpTarget(target, stream);
   }
 
   /** What user sessions (SSH, web terminal) run with, read at each session: a newer build may bring a new manifest. */

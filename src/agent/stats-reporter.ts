@@ -25,8 +25,8 @@ export class ConnectionCounter {
   private readonly open = new Map<string, number>();
   private readonly since = new Map<string, number>();
 
-  /** Counts a connection of `proto` until `done` fires (a stream's 'close'). */
-  track(proto: string, onClose: (cb: () => void) => void): void {
+  /** Counts a connection of `proto` until `onClose` calls back (on a stream's 'close'). */
+  track(proto: string, onClose: (done: () => void) => void): void {
     this.open.set(proto, (this.open.get(proto) ?? 0) + 1);
     this.since.set(proto, (this.since.get(proto) ?? 0) + 1);
     onClose(() => this.open.set(proto, (this.open.get(proto) ?? 1) - 1));
