@@ -1,18 +1,25 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { nopLogger } from '../sdk/logger.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkspaceAgent } from '../sdk/workspaces.js';
 import {
+  coderdSsh,
   eventually,
   insertNextBuild,
   insertWorkspaceWithAgent,
   sshThroughCoderd,
+  startAgent,
 } from '../../test/support/agent-workspace.js';
+import { runProcess } from '../../test/support/agent-ssh.js';
+import { freePort, listen } from '../../test/support/tcp.js';
+import { startTerminal } from '../../test/support/terminal.js';
 import { startTestCoderd, type TestCoderd } from '../../test/support/coderd.js';
 import { Agent, expandDirectory } from './agent.js';
 
@@ -140,4 +147,76 @@ test('OpenSSH reaches the agent through coderd: ProxyCommand `hangar ssh --stdio
   assert.equal(r.stdout, 'main\nfrom stdin\n', r.stderr);
   assert.equal(r.code, 3);
   await agent.close();
+});
+
+test('real OpenSSH clients through coderd: an interactive PTY under `script`, scp both ways, ssh -L with curl', async () => {
+  const ws = await workspaceWithAgent();
+  await using _agent = await startAgent(coderd, ws);
+  const owner = await coderd.owner();
+  const { options, host, env } = coderdSsh({
+    coderdUrl: coderd.url,
+    sessionToken: owner.sessionToken ?? '',
+    workspace: `owner/${ws.workspaceName}`,
+  });
+  const dir = await mkdtemp(path.join(tmpdir(), 'hangar-ssh-clients-'));
+  try {
+    // A user at a terminal: typed lines are echoed and run, the window size and exit status carry.
+    const term = startTerminal(['ssh', ...options, '-tt', host], { rows: 31, cols: 97 }, env);
+    try {
+      term.type('tty; echo "answer-$((6*7))"\r');
+      await term.waitFor(/\/dev\/pts\/\d+\r?\n(.*\r?\n)?answer-42/, 30_000);
+      term.type('stty size; exit 4\r');
+      assert.equal(await term.exited, 4, term.screen());
+      assert.match(term.screen(), /\r31 97\r\n/);
+    } finally {
+      term.kill();
+    }
+
+    // scp up and back down (SFTP underneath), 1 MiB byte for byte.
+    const payload = randomBytes(1 << 20);
+    await writeFile(path.join(dir, 'local.bin'), payload);
+    const up = await runProcess(
+      'scp',
+      [...options, path.join(dir, 'local.bin'), `${host}:${dir}/remote.bin`],
+      '',
+      env,
+    );
+    assert.equal(up.code, 0, up.stderr);
+    const down = await runProcess(
+      'scp',
+      [...options, `${host}:${dir}/remote.bin`, path.join(dir, 'back.bin')],
+      '',
+      env,
+    );
+    assert.equal(down.code, 0, down.stderr);
+    assert.ok(payload.equals(await readFile(path.join(dir, 'back.bin'))));
+
+    // ssh -L to a web server in the workspace, and curl through it.
+    const web = http.createServer((_req, res) => res.end('hello through -L\n'));
+    const webPort = await listen(web);
+    const localPort = await freePort();
+    const forward = spawn(
+      'ssh',
+      [...options, '-N', '-o', 'ExitOnForwardFailure=yes', '-L', `${localPort}:127.0.0.1:${webPort}`, host],
+      { env, stdio: 'ignore' },
+    );
+    try {
+      let body = '';
+      await eventually(
+        'curl through ssh -L',
+        async () => {
+          const r = await runProcess('curl', ['-sS', '--max-time', '5', `http://127.0.0.1:${localPort}/`]);
+          body = r.stdout;
+          return r.code === 0;
+        },
+        30_000,
+      );
+      assert.equal(body, 'hello through -L\n');
+    } finally {
+      forward.kill();
+      web.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

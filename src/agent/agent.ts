@@ -15,7 +15,8 @@ import type { AgentManifest } from '../sdk/agent-api.js';
 import { SessionTokenHeader } from '../sdk/headers.js';
 import type { Logger } from '../sdk/logger.js';
 import { sleep } from '../sdk/sleep.js';
-import { Mux, parseTarget, serveTcpTarget } from '../sdk/tunnel/index.js';
+import { Mux, parseTarget, parseTcpTarget, serveTcpTarget } from '../sdk/tunnel/index.js';
+import { agentTcpTargetProblem } from '../sdk/workspace-agents.js';
 import { hangarVersion } from '../sdk/version.js';
 import { serveAgentRpc } from './agent-rpc.js';
 import { commandEnv, currentUser, expandDirectory, workingDirectory } from './command-env.js';
@@ -23,6 +24,7 @@ import { ScriptServices, type ScriptServicesOptions } from './scripts/script-ser
 import { AppHealthReporter } from './app-health.js';
 import { ReconnectingPtyServer } from './reconnecting-pty/reconnecting-pty-server.js';
 import { AgentSshServer } from './ssh/ssh-server.js';
+import { ByteDeltas, ConnectionCounter, StatsReporter } from './stats-reporter.js';
 
 export { expandDirectory };
 
@@ -54,9 +56,25 @@ export class Agent {
   private readonly services: ScriptServices;
   private ptys: ReconnectingPtyServer | undefined;
   private appHealth: AppHealthReporter | undefined;
+  /** The SSH server once created, for the session counts stats report. */
+  private sshReady: AgentSshServer | undefined;
+  private readonly connections = new ConnectionCounter();
+  private readonly bytes = new ByteDeltas();
+  private readonly stats: StatsReporter;
 
   constructor(private readonly opts: AgentOptions) {
     this.client = new AgentClient(opts.url, opts.token);
+    this.stats = new StatsReporter({
+      client: this.client,
+      logger: opts.logger.child({ component: 'stats' }),
+      connections: this.connections,
+      bytes: this.bytes,
+      sessions: () => ({
+        ssh: this.sshReady?.sessionCounts.ssh ?? 0,
+        vscode: this.sshReady?.sessionCounts.vscode ?? 0,
+        reconnecting_pty: this.ptys?.sessionCount ?? 0,
+      }),
+    });
     this.services = new ScriptServices({
       client: this.client,
       token: opts.token,
@@ -120,6 +138,7 @@ export class Agent {
     this.manifest = manifest;
     this.services.onManifest(manifest);
     this.startAppHealth(manifest);
+    this.stats.start();
     this.opts.logger.info(
       { workspace: manifest.workspace_name, agent: manifest.agent_name },
       'agent started',
@@ -135,6 +154,11 @@ export class Agent {
       });
       this.ws = ws;
       let opened = false;
+      // What the tunnel carried, for the stats report: this socket's byte counters.
+      ws.on('upgrade', (res) => {
+        const socket = res.socket;
+        this.bytes.follow(() => ({ rx: socket.bytesRead, tx: socket.bytesWritten }));
+      });
       ws.on('open', () => {
         opened = true;
         this.opts.logger.info('connected to coderd');
@@ -175,14 +199,20 @@ export class Agent {
   /** One stream coderd opened: SSH, the web terminal, a TCP port in the workspace, or rpc. */
   private async serve(target: string, stream: Duplex): Promise<void> {
     const { scheme, rest } = parseTarget(target);
-    if (scheme === 'ssh') {
-      (await this.sshServer()).handle(stream);
-      return;
-    }
-    if (scheme === 'pty') return this.ptyServer().handle(target, stream);
-    if (scheme === 'tcp') return serveTcpTarget(target, stream);
     if (scheme === 'rpc') return serveAgentRpc(rest, stream);
-    throw new Error(`this agent has no "${scheme}" service`);
+    if (scheme !== 'ssh' && scheme !== 'pty' && scheme !== 'tcp')
+      throw new Error(`this agent has no "${scheme}" service`);
+    if (scheme === 'tcp') {
+      // coderd checked this too; the agent does not rely on it.
+      const { host, port } = parseTcpTarget(target);
+      const problem = agentTcpTargetProblem(host, port);
+      if (problem) throw new Error(problem);
+    }
+    // A user's connection, counted in the stats report until its stream closes.
+    this.connections.track(scheme, (done) => stream.once('close', done));
+    if (scheme === 'ssh') return (await this.sshServer()).handle(stream);
+    if (scheme === 'pty') return this.ptyServer().handle(target, stream);
+    return serveTcpTarget(target, stream);
   }
 
   /** What user sessions (SSH, web terminal) run with, read at each session: a newer build may bring a new manifest. */
@@ -202,7 +232,7 @@ export class Agent {
       stateDir: this.stateDir,
       logger: this.opts.logger.child({ component: 'ssh' }),
       motdFile: () => (this.manifest ?? manifest).motd_file || undefined,
-    });
+    }).then((server) => (this.sshReady = server));
     return this.ssh;
   }
 
@@ -226,6 +256,7 @@ export class Agent {
     void this.ssh?.then((s) => s.close());
     this.ptys?.close();
     this.appHealth?.close();
+    await this.stats.close();
     await this.loop;
   }
 }

@@ -24,9 +24,6 @@ import { workspaceEventChannel } from './workspace-events.js';
 /** Close code telling an agent that a newer build replaced it; it reconnects at once. */
 export const agentSupersededCloseCode = 4001;
 
-/** How often a connected agent's last_connected_at is refreshed (well under the inactive bound). */
-export const agentHeartbeatMs = agentInactiveDisconnectMs / 3;
-
 /** The agent has no control connection on any live replica. */
 export class AgentNotConnected extends Unavailable {
   constructor(
@@ -59,6 +56,13 @@ export class AgentConnections {
     private readonly logger: Logger,
     private readonly onChange: (workspaceId: string) => Promise<void>,
     private readonly replicas: PeerReplicas,
+    /**
+     * A connection that answers no ping for this long is closed, so the agent reads disconnected
+     * (Coder's AgentInactiveDisconnectTimeout). Pings, and refreshes of last_connected_at, go out
+     * every half of it (Coder's AgentConnectionUpdateFrequency); at most the 30 s that status reads
+     * allow (agentStatus), so a live agent never reads disconnected between two refreshes.
+     */
+    private readonly inactiveDisconnectMs = agentInactiveDisconnectMs,
   ) {}
 
   /**
@@ -143,21 +147,24 @@ export class AgentConnections {
     });
     let alive = true;
     ws.on('pong', () => (alive = true));
-    const timer = setInterval(() => {
-      if (!alive) {
-        ws.terminate();
-        return;
-      }
-      alive = false;
-      ws.ping();
-      mark(new Date(), null, false)
-        .then((mine) => {
-          // The agent attached to another replica and this socket is a stale leftover.
-          if (!mine) ws.close(4000, 'superseded by a connection to another server');
-        })
-        .catch((err: unknown) => this.logger.warn({ err }, 'agent heartbeat write failed'));
-      void checkCurrent();
-    }, agentHeartbeatMs);
+    const timer = setInterval(
+      () => {
+        if (!alive) {
+          ws.terminate();
+          return;
+        }
+        alive = false;
+        ws.ping();
+        mark(new Date(), null, false)
+          .then((mine) => {
+            // The agent attached to another replica and this socket is a stale leftover.
+            if (!mine) ws.close(4000, 'superseded by a connection to another server');
+          })
+          .catch((err: unknown) => this.logger.warn({ err }, 'agent heartbeat write failed'));
+        void checkCurrent();
+      },
+      Math.min(this.inactiveDisconnectMs, agentInactiveDisconnectMs) / 2,
+    );
     ws.on('close', () => {
       clearInterval(timer);
       void unsubscribe().catch(() => {});

@@ -151,6 +151,7 @@ export class Coderd {
         peer: (id) => this.replicas.peer(id),
         dial: (peer, agentId, target) => relay.dial(peer, agentId, target),
       },
+      options.values.agentInactiveDisconnectTimeoutMs,
     );
     this.workspaces = new WorkspacesService(
       this.store,

@@ -62,6 +62,7 @@ export function buildRoutes(options: RouterOptions): Route[] {
       me.get('/manifest', workspaceAgents.getManifest);
       me.post('/report-lifecycle', workspaceAgents.postLifecycle);
       me.post('/startup', workspaceAgents.postStartup);
+      me.post('/report-stats', workspaceAgents.postStats);
       me.get('/rpc', workspaceAgents.serveAgentRpc);
       me.patch('/logs', agentLogs.patchWorkspaceAgentLogs);
       me.post('/log-source', agentLogs.postWorkspaceAgentLogSource);

@@ -6,7 +6,8 @@
  * a raw `Upgrade: hangar-stream` (half-close preserved).
  */
 import { InvalidInput, NotFound } from '../sdk/errors.js';
-import { targetProblem } from '../sdk/tunnel/index.js';
+import { parseTarget, parseTcpTarget, targetProblem } from '../sdk/tunnel/index.js';
+import { agentTcpTargetProblem } from '../sdk/workspace-agents.js';
 import { isUuid } from '../sdk/validation.js';
 import { AgentNotConnected } from './agent-connections.js';
 import { requireRawUpgrade, serveStreamUpgrade } from './agent-stream-upgrade.js';
@@ -15,7 +16,7 @@ import type { RequestContext } from './request-context.js';
 export async function workspaceAgentTunnel(ctx: RequestContext): Promise<void> {
   const id = ctx.params.workspaceagent ?? '';
   const target = ctx.url.searchParams.get('target') ?? '';
-  const problem = targetProblem(target);
+  const problem = targetProblem(target) ?? tcpProblem(target);
   if (problem) throw InvalidInput.field('target', problem);
   const agent = isUuid(id) ? await ctx.api.store.getWorkspaceAgentForConnection(id) : undefined;
   if (!agent) throw new NotFound('Workspace agent not found.');
@@ -30,4 +31,15 @@ export async function workspaceAgentTunnel(ctx: RequestContext): Promise<void> {
     throw err;
   });
   await serveStreamUpgrade(ctx, opening);
+}
+
+/** A `tcp:` target the agent would refuse (agentTcpTargetProblem), told before any stream opens. */
+function tcpProblem(target: string): string | undefined {
+  if (parseTarget(target).scheme !== 'tcp') return undefined;
+  try {
+    const { host, port } = parseTcpTarget(target);
+    return agentTcpTargetProblem(host, port);
+  } catch (err) {
+    return (err as Error).message;
+  }
 }

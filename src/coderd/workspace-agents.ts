@@ -4,7 +4,13 @@
  */
 import { NotFound } from '../sdk/errors.js';
 import { isUuid } from '../sdk/validation.js';
-import { PostLifecycleRequest, PostStartupRequest, type AgentManifest } from '../sdk/agent-api.js';
+import {
+  PostLifecycleRequest,
+  PostStartupRequest,
+  PostStatsRequest,
+  type AgentManifest,
+  type PostStatsResponse,
+} from '../sdk/agent-api.js';
 import type { WorkspaceAgent } from '../sdk/workspaces.js';
 import type { WorkspaceAgentWithWorkspaceRow } from '../database/queries/workspace-agents.js';
 import type { Store } from '../database/store.js';
@@ -76,6 +82,23 @@ export async function postStartup(ctx: RequestContext): Promise<void> {
     body.subsystems ?? [],
   );
   writeJson(ctx.res, 200, {});
+}
+
+/**
+ * A stats report (Coder's UpdateStats): stored, and open sessions of any kind count as use of the
+ * workspace (last_used_at). The answer tells the agent when to report next.
+ */
+export async function postStats(ctx: RequestContext): Promise<void> {
+  const agent = agentOf(ctx);
+  const stats = await readJson(ctx.req, PostStatsRequest);
+  const sessions =
+    stats.session_count_ssh +
+    stats.session_count_vscode +
+    stats.session_count_jetbrains +
+    stats.session_count_reconnecting_pty;
+  await ctx.api.store.insertWorkspaceAgentStats(agent.id, stats, sessions > 0);
+  const res: PostStatsResponse = { report_interval: ctx.api.values.agentStatsRefreshIntervalMs * 1e6 };
+  writeJson(ctx.res, 200, res);
 }
 
 /** The agent's control connection; kept open for liveness (and, later, the tunnel). */

@@ -95,6 +95,32 @@ export const PostLogSourceRequest = z.strictObject({
 });
 export type PostLogSourceRequest = z.input<typeof PostLogSourceRequest>;
 
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0);
+
+/**
+ * `POST /workspaceagents/me/report-stats` (Coder's agentsdk.Stats): what the agent carried since
+ * its last report (connections, bytes) and the sessions open now, which count as activity.
+ */
+export const PostStatsRequest = z.strictObject({
+  connections_by_proto: z.record(z.string().min(1).max(32), count).default({}),
+  connection_count: count,
+  connection_median_latency_ms: z.number().min(0).default(0),
+  rx_packets: count,
+  rx_bytes: count,
+  tx_packets: count,
+  tx_bytes: count,
+  session_count_vscode: count,
+  session_count_jetbrains: count,
+  session_count_reconnecting_pty: count,
+  session_count_ssh: count,
+});
+export type PostStatsRequest = z.input<typeof PostStatsRequest>;
+
+/** The answer to a stats report: when to send the next one, in nanoseconds (a Go time.Duration). */
+export interface PostStatsResponse {
+  report_interval: number;
+}
+
 /** Methods of the agent's `rpc:` tunnel target (src/sdk/tunnel/rpc.ts). */
 export const agentRpcMethods = {
   /** `{}` → WorkspaceAgentListeningPortsResponse, unfiltered but for the agent's own sockets. */

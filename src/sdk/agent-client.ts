@@ -6,6 +6,8 @@ import type {
   PostLifecycleRequest,
   PostMetadataRequest,
   PostStartupRequest,
+  PostStatsRequest,
+  PostStatsResponse,
 } from './agent-api.js';
 import type { PostAppHealthsRequest } from './workspace-apps.js';
 
@@ -32,6 +34,10 @@ export class AgentClient extends Client {
 
   postAppHealth(req: PostAppHealthsRequest): Promise<void> {
     return this.request('POST', '/workspaceagents/me/app-health', req);
+  }
+
+  postStats(req: PostStatsRequest): Promise<PostStatsResponse> {
+    return this.request('POST', '/workspaceagents/me/report-stats', req);
   }
 
   /** The control connection: open while the agent runs; coderd marks the agent connected. */

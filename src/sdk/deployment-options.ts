@@ -16,6 +16,10 @@ export interface DeploymentOption {
   group: 'Networking' | 'Database' | 'Provisioning' | 'Authentication' | 'Logging' | 'Config';
   /** Never shown in the deployment config endpoint or logs. */
   secret?: boolean;
+  /** Left out of `--help`: timings tests shorten, as Coder's hidden agent flags. */
+  hidden?: boolean;
+  /** Durations only: the accepted range in milliseconds. */
+  rangeMs?: [number, number];
 }
 
 export interface DeploymentValues {
@@ -41,6 +45,10 @@ export interface DeploymentValues {
   provisionerHungJobTimeoutMs: number;
   /** Milliseconds: a job no daemon has taken for this long is failed. */
   provisionerPendingJobTimeoutMs: number;
+  /** Milliseconds a silent agent connection is kept before the agent counts as disconnected. */
+  agentInactiveDisconnectTimeoutMs: number;
+  /** Milliseconds between the stats reports agents are told to send. */
+  agentStatsRefreshIntervalMs: number;
   /** Milliseconds. */
   sessionDurationMs: number;
   defaultTokenLifetimeMs: number;
@@ -227,6 +235,29 @@ export const serverOptions: DeploymentOption[] = [
     description: 'A provisioner job that no daemon has taken for this long is failed.',
   },
   {
+    key: 'agentInactiveDisconnectTimeoutMs',
+    flag: 'agent-inactive-disconnect-timeout',
+    env: 'HANGAR_AGENT_INACTIVE_DISCONNECT_TIMEOUT',
+    type: 'duration',
+    default: '30s',
+    group: 'Networking',
+    hidden: true,
+    rangeMs: [2_000, 30_000],
+    description:
+      'An agent connection silent for this long (no answer to pings sent every half of it) is closed and the agent shown disconnected (Coder: 30s, at least 2s).',
+  },
+  {
+    key: 'agentStatsRefreshIntervalMs',
+    flag: 'agent-stats-refresh-interval',
+    env: 'HANGAR_AGENT_STATS_REFRESH_INTERVAL',
+    type: 'duration',
+    default: '30s',
+    group: 'Networking',
+    hidden: true,
+    rangeMs: [100, 3_600_000],
+    description: 'How often agents report connection and session statistics (Coder: 30s).',
+  },
+  {
     key: 'sessionDurationMs',
     flag: 'session-duration',
     env: 'HANGAR_SESSION_DURATION',
@@ -312,12 +343,18 @@ export function parseOptionValue(option: DeploymentOption, text: string): string
       if (['true', '1', 'yes'].includes(text.toLowerCase())) return true;
       if (['false', '0', 'no', ''].includes(text.toLowerCase())) return false;
       throw new Error(`--${option.flag}: "${text}" is not a boolean.`);
-    case 'duration':
+    case 'duration': {
+      let ms: number;
       try {
-        return parseDuration(text);
+        ms = parseDuration(text);
       } catch (err) {
         throw new Error(`--${option.flag}: ${(err as Error).message}`, { cause: err });
       }
+      const [min, max] = option.rangeMs ?? [0, Infinity];
+      if (ms < min || ms > max)
+        throw new Error(`--${option.flag}: "${text}" is outside ${min} ms to ${max} ms.`);
+      return ms;
+    }
   }
 }
 

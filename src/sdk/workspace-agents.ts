@@ -53,6 +53,20 @@ export interface WorkspaceAgentListeningPortsResponse {
 /** Ports below this are the agent's own in Coder; they are never listed or proxied. */
 export const agentMinimumListeningPort = 9;
 
+/**
+ * Why a TCP stream into the workspace (port-forward, apps, dev URLs) is refused, or undefined.
+ * Coder's agent connection dials the agent's own address whatever host was asked for, so only
+ * the workspace's loopback is reachable, and never the agent's reserved ports 0–8. coderd checks
+ * this for a clear 400 and the agent again before it dials.
+ */
+export function agentTcpTargetProblem(host: string, port: number): string | undefined {
+  const loopback = host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  if (!loopback) return `only the workspace's own ports can be reached (localhost), not ${host}`;
+  if (port < agentMinimumListeningPort)
+    return `port ${port} is reserved: ports below ${agentMinimumListeningPort} are the agent's own`;
+  return undefined;
+}
+
 /** Well-known non-HTTP ports Coder leaves out of the listening-ports list. */
 export const agentIgnoredListeningPorts: ReadonlySet<number> = new Set([
   20, 21, 22, 23, 25, 53, 110, 143, 179, 389, 636, 465, 587, 989, 990, 993, 995, 3306, 3389, 5432, 27017,

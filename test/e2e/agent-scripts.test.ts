@@ -107,11 +107,18 @@ describe('startup scripts and hangar ssh --wait', { timeout: 180_000 }, () => {
     assert.match(r.stderr, /Notice: The startup scripts are still running/);
   });
 
-  it('auto waits (a script blocks login), streaming the logs; the failed script is a warning with its log', async () => {
+  it('auto and yes wait (a script blocks login), streaming the logs; the failed script is a warning with its log', async () => {
     const ssh = s.cli('ssh', 'box', 'cat "$MARK"');
-    const early = await Promise.race([ssh.then(() => 'finished'), sleep(2_000).then(() => 'waiting')]);
-    assert.equal(early, 'waiting', 'ssh waits while the blocking script runs');
+    const sshYes = s.cli('ssh', '--wait', 'yes', 'box', 'cat "$MARK"');
+    const early = await Promise.race([
+      Promise.race([ssh, sshYes]).then(() => 'finished'),
+      sleep(2_000).then(() => 'waiting'),
+    ]);
+    assert.equal(early, 'waiting', 'ssh (--wait auto and yes) waits while the blocking script runs');
     await writeFile(path.join(dir, 'gate'), '');
+    const yes = await sshYes;
+    assert.equal(yes.code, 0, yes.stderr);
+    assert.equal(yes.stdout, 'prepared\n', '--wait yes opened the session after the script finished');
     const r = await ssh;
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'prepared\n', 'the session opened after the script finished');

@@ -66,9 +66,10 @@ export interface AgentSsh extends AsyncDisposable {
   withForward<T>(flag: '-L' | '-R', targetPort: number, fn: (listenPort: number) => Promise<T>): Promise<T>;
 }
 
-export async function startAgentSsh(): Promise<AgentSsh> {
+export async function startAgentSsh(opts: { ptyBackend?: 'node-pty' | 'python3' } = {}): Promise<AgentSsh> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hangar-ssh-'));
   const server = await AgentSshServer.create({
+    ...opts,
     stateDir: path.join(dir, 'state'),
     logger: nopLogger,
     user: currentUser(),

@@ -202,42 +202,43 @@ export async function eventually(what: string, fn: () => Promise<boolean>, ms = 
   }
 }
 
-export interface SshOptions {
+export interface CoderdSshTarget {
   coderdUrl: string;
   sessionToken: string;
   /** The workspace, as owner/name. */
   workspace: string;
+}
+
+export interface SshOptions extends CoderdSshTarget {
   command: string;
   /** Extra ssh options, such as -tt for a PTY. */
   sshArgs?: string[];
   stdin?: string;
 }
 
+/**
+ * What OpenSSH (ssh, scp, sftp) needs to reach the workspace through coderd, with `hangar ssh
+ * --stdio` as its ProxyCommand: the options, the host name, and the CLI's environment.
+ */
+export function coderdSsh(o: CoderdSshTarget): { options: string[]; host: string; env: NodeJS.ProcessEnv } {
+  const proxy = `${shellQuote(process.execPath)} ${shellQuote(path.join(repoRoot, 'bin/hangar'))} ssh --stdio ${shellQuote(o.workspace)}`;
+  return {
+    options: [
+      ...['-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null'],
+      ...['-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', '-o', `ProxyCommand=${proxy}`],
+    ],
+    host: `hangar.${o.workspace.split('/')[1]}`,
+    env: { ...process.env, HANGAR_URL: o.coderdUrl, HANGAR_SESSION_TOKEN: o.sessionToken },
+  };
+}
+
 /** Runs `command` in the workspace with OpenSSH, through coderd with `hangar ssh --stdio` as ProxyCommand. */
 export function sshThroughCoderd(
   o: SshOptions,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proxy = `${shellQuote(process.execPath)} ${shellQuote(path.join(repoRoot, 'bin/hangar'))} ssh --stdio ${shellQuote(o.workspace)}`;
+  const { options, host, env } = coderdSsh(o);
   return new Promise((resolve) => {
-    const p = spawn(
-      'ssh',
-      [
-        '-F',
-        '/dev/null',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'LogLevel=ERROR',
-        '-o',
-        `ProxyCommand=${proxy}`,
-        ...(o.sshArgs ?? []),
-        `hangar.${o.workspace.split('/')[1]}`,
-        o.command,
-      ],
-      { env: { ...process.env, HANGAR_URL: o.coderdUrl, HANGAR_SESSION_TOKEN: o.sessionToken } },
-    );
+    const p = spawn('ssh', [...options, ...(o.sshArgs ?? []), host, o.command], { env });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));

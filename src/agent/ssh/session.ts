@@ -1,17 +1,17 @@
 /**
  * One SSH session channel: collects `pty` and `env` requests, then runs a shell, a command or the
  * SFTP subsystem as the agent's user, in the workspace directory, with the agent environment.
- * With a PTY the process runs on a real pseudo-terminal (node-pty); without, on pipes with stdout,
+ * With a PTY the process runs on a real pseudo-terminal (pty.ts: node-pty, else python3's pty, as
+ * the web terminal does); without, on pipes with stdout,
  * stderr and stdin half-close kept apart, so `ssh host cmd < file` and scp behave as with sshd.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type * as NodePty from 'node-pty';
 import type { ServerChannel, Session } from 'ssh2';
 import type { Logger } from '../../sdk/logger.js';
 import type { UserInfo } from '../command-env.js';
-import { loadPty } from '../node-pty.js';
+import { spawnPty } from '../pty.js';
 
 export interface SessionOptions {
   /** The agent environment for a new process (command-env.ts). */
@@ -26,6 +26,8 @@ export interface SessionOptions {
   logger: Logger;
   /** This connection's agent forwarding (ssh -A); resolves with SSH_AUTH_SOCK. */
   authAgent?: { listen(): Promise<string> };
+  /** Forces a terminal backend (tests of the fallback); by default node-pty, else python3. */
+  ptyBackend?: 'node-pty' | 'python3';
 }
 
 interface PtyRequest {
@@ -150,28 +152,25 @@ async function runOnPty(
   cwd: string,
   login: boolean,
 ): Promise<Running> {
-  const pty = await loadPty();
   const motd = login ? opts.motdFile?.() : undefined;
   if (motd)
     void readFile(motd, 'utf8')
       .then((text) => channel.write(text.replace(/\r?\n/g, '\r\n')))
       .catch(() => {});
-  const proc = pty.spawn(opts.user.shell, command === undefined ? ['-l'] : ['-c', command], {
-    name: req.term,
-    cols: req.cols,
-    rows: req.rows,
-    cwd,
-    env,
-    encoding: null,
-  } as NodePty.IPtyForkOptions);
-  proc.onData((data: string | Buffer) => {
+  const proc = await spawnPty(
+    opts.user.shell,
+    command === undefined ? ['-l'] : ['-c', command],
+    { cols: req.cols, rows: req.rows, cwd, env: { ...env, TERM: req.term } },
+    opts.ptyBackend,
+  );
+  proc.onData((data) => {
     // Backpressure: stop reading the terminal while the SSH channel's window is full.
     if (!channel.write(data)) {
       proc.pause();
       channel.once('drain', () => proc.resume());
     }
   });
-  channel.on('data', (d: Buffer) => proc.write(d as unknown as string));
+  channel.on('data', (d: Buffer) => proc.write(d));
   proc.onExit(({ exitCode, signal }) => {
     if (signal) channel.exit(signalName(signal), false, '');
     else channel.exit(exitCode);

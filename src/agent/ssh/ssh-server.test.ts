@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { runProcess, startAgentSsh, type AgentSsh } from '../../../test/support/agent-ssh.js';
+import { startTerminal } from '../../../test/support/terminal.js';
 import { defaultSftpServerPaths } from './session.js';
 
 let agent: AgentSsh;
@@ -45,6 +46,26 @@ test('a PTY session runs on a terminal, honours the window size, and reports the
   assert.match(r.stdout, /\/dev\/pts\/\d+/);
   assert.equal(r.code, 7);
 });
+
+// The python3 backend is what a workspace gets when node-pty cannot load (pty.ts).
+for (const ptyBackend of ['node-pty', 'python3'] as const)
+  test(`an interactive login shell on a PTY (${ptyBackend}), typed into through \`script\``, async () => {
+    await using server = await startAgentSsh({ ptyBackend });
+    const term = startTerminal(['ssh', ...server.sshOpts(), '-tt', 'dev@127.0.0.1'], { rows: 33, cols: 101 });
+    try {
+      // A marker the shell computes, so the echo of what was typed cannot match.
+      term.type('tty; echo "answer-$((6*7))"\r');
+      await term.waitFor(/\/dev\/pts\/\d+\r?\n(.*\r?\n)?answer-42/);
+      // The terminal line discipline is on: a typed line is echoed back before it runs.
+      assert.match(term.screen(), /echo "answer-\$\(\(6\*7\)\)"/);
+      term.type('stty size; exit 5\r');
+      assert.equal(await term.exited, 5, term.screen());
+      // The session's terminal has the client's size.
+      assert.match(term.screen(), /\r33 101\r\n/);
+    } finally {
+      term.kill();
+    }
+  });
 
 test('sftp: put and get a file through the sftp subsystem', async () => {
   assert.ok(

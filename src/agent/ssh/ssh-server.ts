@@ -61,6 +61,10 @@ export class AgentSshServer {
 
   /** Serves one SSH connection on a tunnel stream (or a socket in tests). */
   handle(stream: Duplex): void {
+    // A tunnel stream keeps TCP half-close, which SSH has no use for: once the client's side has
+    // ended, end ours, as a plain socket would. Otherwise ssh2 keeps the connection (and its
+    // sessions, which count as activity) after the client has gone.
+    stream.once('end', () => stream.end());
     this.server.injectSocket(stream as never);
   }
 
@@ -70,11 +74,17 @@ export class AgentSshServer {
     const forwards = new RemoteForwards(client, log);
     const authAgent = new AuthAgentForwarding(client, log);
     client.on('authentication', (ctx) => ctx.accept());
+    // Sessions still open when the connection ends: ssh2 does not always close them first.
+    const openSessions = new Set<() => void>();
     client.on('ready', () => {
       client.on('session', (accept) => {
         const session = accept();
         this.sessionCounts.ssh++;
-        session.once('close', () => this.sessionCounts.ssh--);
+        const closed = () => {
+          if (openSessions.delete(closed)) this.sessionCounts.ssh--;
+        };
+        openSessions.add(closed);
+        session.once('close', closed);
         handleSession(session, { ...this.opts, authAgent });
       });
       client.on('tcpip', (accept, reject, info) => handleDirectTcpip(accept, reject, info, log));
@@ -82,6 +92,7 @@ export class AgentSshServer {
     });
     client.on('error', (err) => log.debug({ err: err.message }, 'ssh connection error'));
     client.on('close', () => {
+      for (const closed of [...openSessions]) closed();
       forwards.closeAll();
       authAgent.close();
       this.connections.delete(client);

@@ -17,6 +17,7 @@ type WorkspaceAgentPolicies = Pick<
   | 'getWorkspaceAgentReplicaId'
   | 'updateWorkspaceAgentLifecycle'
   | 'updateWorkspaceAgentStartup'
+  | 'insertWorkspaceAgentStats'
   | 'listWorkspaceAgentMetadataByAgentId'
   | 'updateWorkspaceAgentMetadata'
   | 'insertWorkspaceAgentLogs'
@@ -56,6 +57,7 @@ export const workspaceAgentPolicies: WorkspaceAgentPolicies = {
   getWorkspaceAgentReplicaId: systemOnly(),
   updateWorkspaceAgentLifecycle: systemOnly(),
   updateWorkspaceAgentStartup: systemOnly(),
+  insertWorkspaceAgentStats: systemOnly(),
   listWorkspaceAgentMetadataByAgentId: readByAgent(),
   updateWorkspaceAgentMetadata: systemOnly(),
   insertWorkspaceAgentLogs: systemOnly(),

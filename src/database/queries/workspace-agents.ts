@@ -1,4 +1,5 @@
-/** SQL for workspace agents as they run: lookup by token, connection, lifecycle and start-up reports. */
+/** SQL for workspace agents as they run: lookup by token, connection, lifecycle, start-up and stats reports. */
+import { randomUUID } from 'node:crypto';
 import { many, one, type Queryable } from '../db.js';
 import type { WorkspaceAgentMetadataRow, WorkspaceAgentRow } from '../models.js';
 import type { WorkspaceAgentLifecycle } from '../../sdk/workspaces.js';
@@ -40,6 +41,21 @@ export interface UpdateAgentConnectionParams {
   claim: boolean;
 }
 
+/** One stats report of an agent (Coder's workspace_agent_stats row, less the ids it is filed under). */
+export interface AgentStatsValues {
+  connections_by_proto: Record<string, number>;
+  connection_count: number;
+  connection_median_latency_ms: number;
+  rx_packets: number;
+  rx_bytes: number;
+  tx_packets: number;
+  tx_bytes: number;
+  session_count_vscode: number;
+  session_count_jetbrains: number;
+  session_count_reconnecting_pty: number;
+  session_count_ssh: number;
+}
+
 export interface WorkspaceAgentQueries {
   /** Only an agent of its workspace's latest build authenticates; older agents are refused. */
   getWorkspaceAgentByAuthTokenHash(hash: Buffer): Promise<WorkspaceAgentWithWorkspaceRow | undefined>;
@@ -62,6 +78,11 @@ export interface WorkspaceAgentQueries {
     expandedDirectory: string,
     subsystems: string[],
   ): Promise<void>;
+  /**
+   * Files a stats report under the agent's workspace, owner and template; with `activity` (open
+   * sessions) the workspace's last_used_at is bumped in the same statement.
+   */
+  insertWorkspaceAgentStats(agentId: string, stats: AgentStatsValues, activity: boolean): Promise<void>;
   listWorkspaceAgentMetadataByAgentId(agentId: string): Promise<WorkspaceAgentMetadataRow[]>;
   /** Stores the values of keys the agent has; returns the keys that were updated. */
   updateWorkspaceAgentMetadata(agentId: string, values: AgentMetadataValue[]): Promise<string[]>;
@@ -129,6 +150,39 @@ export function workspaceAgentQueries(db: Queryable): WorkspaceAgentQueries {
         `UPDATE workspace_agents SET version = $2, expanded_directory = $3, subsystems = $4, updated_at = now()
           WHERE id = $1`,
         [id, version, expandedDirectory, subsystems],
+      );
+    },
+    async insertWorkspaceAgentStats(agentId, s, activity) {
+      await db.query(
+        `WITH w AS (
+           SELECT w.id, w.owner_id, w.template_id FROM workspace_agents a
+             JOIN workspace_resources r ON r.id = a.resource_id
+             JOIN workspace_builds b ON b.job_id = r.job_id
+             JOIN workspaces w ON w.id = b.workspace_id
+            WHERE a.id = $2),
+         ins AS (
+           INSERT INTO workspace_agent_stats (id, user_id, agent_id, workspace_id, template_id,
+               connections_by_proto, connection_count, connection_median_latency_ms, rx_packets, rx_bytes,
+               tx_packets, tx_bytes, session_count_vscode, session_count_jetbrains,
+               session_count_reconnecting_pty, session_count_ssh)
+           SELECT $1, w.owner_id, $2, w.id, w.template_id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM w)
+         UPDATE workspaces SET last_used_at = now() FROM w WHERE workspaces.id = w.id AND $14`,
+        [
+          randomUUID(),
+          agentId,
+          JSON.stringify(s.connections_by_proto),
+          s.connection_count,
+          s.connection_median_latency_ms,
+          s.rx_packets,
+          s.rx_bytes,
+          s.tx_packets,
+          s.tx_bytes,
+          s.session_count_vscode,
+          s.session_count_jetbrains,
+          s.session_count_reconnecting_pty,
+          s.session_count_ssh,
+          activity,
+        ],
       );
     },
     listWorkspaceAgentMetadataByAgentId(agentId) {
