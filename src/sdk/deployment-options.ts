@@ -16,6 +16,8 @@ export interface DeploymentOption {
   group: 'Networking' | 'Database' | 'Provisioning' | 'Authentication' | 'Logging' | 'Config';
   /** Never shown in the deployment config endpoint or logs. */
   secret?: boolean;
+  /** Left out of `--help`: for tests and troubleshooting (as Coder's hidden options). */
+  hidden?: boolean;
 }
 
 export interface DeploymentValues {
@@ -41,6 +43,8 @@ export interface DeploymentValues {
   provisionerHungJobTimeoutMs: number;
   /** Milliseconds: a job no daemon has taken for this long is failed. */
   provisionerPendingJobTimeoutMs: number;
+  /** Milliseconds between lifecycle executor ticks (autostart, autostop). */
+  autobuildPollIntervalMs: number;
   /** Milliseconds. */
   sessionDurationMs: number;
   defaultTokenLifetimeMs: number;
@@ -225,6 +229,17 @@ export const serverOptions: DeploymentOption[] = [
     default: '30m',
     group: 'Provisioning',
     description: 'A provisioner job that no daemon has taken for this long is failed.',
+  },
+  {
+    key: 'autobuildPollIntervalMs',
+    flag: 'autobuild-poll-interval',
+    env: 'HANGAR_AUTOBUILD_POLL_INTERVAL',
+    type: 'duration',
+    default: '1m',
+    group: 'Provisioning',
+    hidden: true,
+    description:
+      'How often the scheduler looks for workspaces to start or stop on their schedules (one replica per interval).',
   },
   {
     key: 'sessionDurationMs',

@@ -33,6 +33,7 @@ export function serverCommand(): Command {
       `${o.description} [env: ${o.env}]`,
     );
     if (o.default && !o.secret) opt.default(undefined, o.default);
+    if (o.hidden) opt.hideHelp();
     cmd.addOption(opt);
   }
   cmd.action(async (opts: Record<string, string | undefined>, command: Command) => {
