@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkspaceBuild } from '../../sdk/workspaces.js';
+import { withActor } from '../../database/authz/actor-context.js';
+import { systemActors } from '../../database/authz/actors.js';
+import type { TickStats } from './lifecycle-executor.js';
 import { createTestDatabase } from '../../../test/support/postgres.js';
 import { ownerClient, startReplica } from '../../../test/support/provisioner.js';
 import {
@@ -118,6 +121,63 @@ test(
       const elapsedTicks = Math.ceil((Date.now() - startedAt) / intervalMs) + 2;
       assert.ok(ta > 0 && tb > 0, `claimed ticks: A ${ta}, B ${tb}`);
       assert.ok(ta + tb <= elapsedTicks, `claimed ${ta} + ${tb} ticks in ${elapsedTicks} intervals`);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  },
+);
+
+test(
+  'replicas deciding the same due workspaces at the same moment build each one once',
+  { timeout: 60_000 },
+  async () => {
+    await using db = await createTestDatabase();
+    // Timers never fire during the test: the passes are run by hand, bypassing the tick claim.
+    const values = { autobuildPollIntervalMs: 60_000 };
+    const a = await startReplica(db.url, 1, {}, values);
+    const b = await startReplica(db.url, 0, {}, values);
+    try {
+      const owner = await ownerClient(a.url);
+      const me = await owner.users.get('me');
+      const tpl = await insertEchoTemplate(db.pool, {
+        organizationId: (await owner.organizations())[0]!.id,
+        createdBy: me.id,
+        echo: { start: { stages: [{ stage: 'Applying', logs: ['up'] }] } },
+        settings: { default_ttl: 60_000n * 1_000_000n },
+      });
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++)
+        ids.push(
+          (await owner.workspaces.create('me', { template_id: tpl.templateId, name: `race-${i}` })).id,
+        );
+      const until = Date.now() + 30_000;
+      while ((await owner.workspaces.list()).workspaces.some((w) => w.latest_build.status !== 'running')) {
+        assert.ok(Date.now() < until, 'the first builds did not finish');
+        await sleep(50);
+      }
+      // An hour later every deadline has passed: both replicas see all five as due, and decide at once.
+      const later = new Date(Date.now() + 3_600_000);
+      const executors = [a, b].map((r) => r.server.coderd.lifecycle);
+      const candidates = await withActor(systemActors.background, () =>
+        a.server.coderd.store.listLifecycleCandidates(later),
+      );
+      assert.equal(candidates.length, ids.length);
+      const stats = executors.map((): TickStats => ({
+        claimed: true,
+        transitions: new Map(),
+        errors: new Map(),
+      }));
+      await Promise.all(executors.map((e, i) => e.buildDue([...candidates], later, stats[i]!)));
+      assert.equal(stats[0]!.transitions.size + stats[1]!.transitions.size, ids.length);
+      assert.deepEqual([...stats[0]!.errors, ...stats[1]!.errors], []);
+      for (const id of ids) {
+        const bs = await owner.workspaces.builds(id);
+        assert.deepEqual(bs.map((x) => [x.build_number, x.transition, x.reason]).sort(), [
+          [1, 'start', 'initiator'],
+          [2, 'stop', 'autostop'],
+        ]);
+      }
     } finally {
       await b.close();
       await a.close();

@@ -75,6 +75,15 @@ export class LifecycleExecutor {
     if (!candidates) return stats;
     stats.claimed = true;
     this.claimedTicks++;
+    await this.buildDue(candidates, now, stats);
+    return stats;
+  }
+
+  /**
+   * Builds each candidate that is due at `now`, a few at a time; safe to run on several replicas
+   * at once (each build re-decides under the workspace's lock). Exposed for tests.
+   */
+  async buildDue(candidates: LifecycleCandidateRow[], now: Date, stats: TickStats): Promise<void> {
     const queue = candidates.filter((c) => nextTransition(c, now) !== undefined);
     const worker = async () => {
       for (let c = queue.shift(); c; c = queue.shift()) {
@@ -91,7 +100,6 @@ export class LifecycleExecutor {
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
-    return stats;
   }
 
   /** Builds one workspace if it is still due once its row is locked; returns what it did. */
