@@ -142,11 +142,16 @@ test(
       const stoppedAt = Date.now();
 
       // Both replicas say they are unhealthy because of the database, to anyone (nobody can sign in).
+      // (Generous bound: a request already waiting for a pool connection waits out its 10 s timeout.)
       for (const url of [urlA, urlB]) {
-        const report = await eventually(`${url} to report the outage`, async () => {
-          const r = await health(url, token);
-          return r.status === 503 && r.body;
-        });
+        const report = await eventually(
+          `${url} to report the outage`,
+          async () => {
+            const r = await health(url, token);
+            return r.status === 503 && r.body;
+          },
+          60_000,
+        );
         assert.equal(report.healthy, false);
         assert.equal(report.severity, 'error');
         assert.equal(report.database.healthy, false);
@@ -155,6 +160,7 @@ test(
         // Liveness is not readiness: an orchestrator must not restart replicas for this.
         assert.equal(await (await fetch(new URL('/healthz', url))).text(), 'OK');
       }
+      const reportedMs = Date.now() - stoppedAt;
       // The relayed stream never touches the database: it keeps flowing through the outage.
       const before = ticks(session.stdout());
       await sleep(3_000);
@@ -208,7 +214,7 @@ test(
       );
 
       console.log(
-        `PostgreSQL down ${downMs} ms; replicas healthy ${healthyMs} ms after it returned; ` +
+        `PostgreSQL down ${downMs} ms, reported by both replicas after ${reportedMs} ms; replicas healthy ${healthyMs} ms after it returned; ` +
           `${during} lines through the relayed session during 3 s of outage; job wake-up after recovery ${wakeMs} ms`,
       );
       if (!agentLog.includes('connected')) console.error(`agent log:\n${agentLog}`);
