@@ -26,6 +26,7 @@ import { UsersService } from './users-service.js';
 import { TemplatesService } from './templates-service.js';
 import { TemplateVersionsService } from './template-versions-service.js';
 import { JobReaper } from './job-reaper.js';
+import { LifecycleExecutor } from './autobuild/lifecycle-executor.js';
 import {
   defaultProvisionerdTuning,
   ProvisionerdService,
@@ -76,6 +77,8 @@ export class Coderd {
   readonly templates: TemplatesService;
   readonly templateVersions: TemplateVersionsService;
   readonly jobReaper: JobReaper;
+  /** Autostart and autostop (one replica per tick). */
+  readonly lifecycle: LifecycleExecutor;
   readonly agentConnections: AgentConnections;
   readonly workspaces: WorkspacesService;
   /** Which proxies' forwarding headers are believed (--proxy-trusted-*). */
@@ -160,6 +163,12 @@ export class Coderd {
       this.logger.child({ component: 'workspaces' }),
     );
     this.jobReaper = new JobReaper(this.provisionerd, this.logger.child({ component: 'job-reaper' }));
+    this.lifecycle = new LifecycleExecutor(
+      this.store,
+      this.workspaces,
+      this.logger.child({ component: 'autobuild' }),
+      options.values.autobuildPollIntervalMs,
+    );
     this.routes = new RouteTable(buildRoutes({ loginRateLimit: options.loginRateLimit ?? 60 }));
     this.site = Site.load(options.siteDir ?? defaultSiteDir());
     this.realIp = parseRealIpConfig(options.values.proxyTrustedHeaders, options.values.proxyTrustedOrigins);
@@ -204,14 +213,16 @@ export class Coderd {
       throw err;
     }
     api.jobReaper.start();
+    api.lifecycle.start();
     return api;
   }
 
   /**
-   * Stops background work (the reaper, job wake-ups) and closes agent and client connections, then
+   * Stops background work (the scheduler, the reaper, job wake-ups) and closes agent and client connections, then
    * records this replica as stopped; the HTTP server is closed by its owner.
    */
   async close(): Promise<void> {
+    await this.lifecycle.close();
     await this.jobReaper.close();
     await this.provisionerd.close();
     this.agentConnections.closeAll();

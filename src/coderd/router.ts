@@ -70,6 +70,8 @@ export function buildRoutes(options: RouterOptions): Route[] {
       me.post('/app-health', postAppHealth);
     });
 
+    // Answers (for anyone, naming only the database) when the database is down, else owners only.
+    api.get('/debug/health', deployment.reportDatabaseOutage, requireApiKey, deployment.debugHealth);
     api.group('', [requireApiKey], (authed) => {
       authed.post('/users/logout', authn.logout);
       authed.get('/users', users.listUsers);
@@ -171,7 +173,6 @@ export function buildRoutes(options: RouterOptions): Route[] {
       authed.get('/workspaceagents/{workspaceagent}/listening-ports', getWorkspaceAgentListeningPorts);
       authed.get('/workspaceagents/{workspaceagent}/pty', workspaceAgentPty);
       authed.get('/replicas', replicas.listReplicas);
-      authed.get('/debug/health', deployment.debugHealth);
       authed.get('/applications/host', applications.getAppHost);
     });
   });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed } from '../sdk/errors.js';
 import type { Logger } from '../sdk/logger.js';
 import { resolveBuildParameters } from '../sdk/parameter-validation.js';
+import { parseWeeklySchedule, WeeklyScheduleError } from '../sdk/weekly-schedule.js';
 import type { CreateWorkspaceBuildRequest, CreateWorkspaceRequest } from '../sdk/workspaces.js';
 import { currentActor, withActor } from '../database/authz/actor-context.js';
 import { systemActors } from '../database/authz/actors.js';
@@ -17,6 +18,7 @@ import type {
   ProvisionerJobRow,
   TemplateRow,
   UserRow,
+  WorkspaceBuildRow,
   WorkspaceBuildWithNamesRow,
   WorkspaceWithNamesRow,
 } from '../database/models.js';
@@ -31,9 +33,6 @@ const minute = 60_000;
 export const ttlBoundsMs = { min: minute, max: 30 * 24 * 60 * minute };
 const nsPerMs = 1_000_000n;
 
-/** `CRON_TZ=<zone> <min> <hour> * * <dow>`: Coder's weekly schedule (stored; the scheduler comes later). */
-const weeklySchedule = /^(CRON_TZ=[A-Za-z0-9_+\-/]+ )?[0-9,*\-/]+ [0-9,*\-/]+ \* \* [0-9A-Za-z,*\-/]+$/;
-
 export function validateAutostart(schedule: string | undefined | null, template: TemplateRow): string | null {
   if (!schedule) return null;
   if (!template.allow_user_autostart)
@@ -41,11 +40,15 @@ export function validateAutostart(schedule: string | undefined | null, template:
       'autostart_schedule',
       'Autostart is not allowed for workspaces of this template.',
     );
-  if (!weeklySchedule.test(schedule.trim()))
+  try {
+    parseWeeklySchedule(schedule);
+  } catch (err) {
+    if (!(err instanceof WeeklyScheduleError)) throw err;
     throw InvalidInput.field(
       'autostart_schedule',
-      'Must be a weekly schedule such as "CRON_TZ=Europe/Berlin 30 9 * * 1-5" (minute hour * * days).',
+      `${err.message} Use a weekly schedule such as "CRON_TZ=Europe/Berlin 30 9 * * 1-5" (minute hour * * days).`,
     );
+  }
   return schedule.trim();
 }
 
@@ -73,12 +76,14 @@ function canAdministerTemplate(workspace: { template_id: string; organization_id
   );
 }
 
-interface BuildPlan {
+export interface BuildPlan {
   workspace: Pick<WorkspaceWithNamesRow, 'id' | 'name' | 'template_id' | 'organization_id'>;
   template: TemplateRow;
   version: TemplateVersionWithImportRow;
   req: CreateWorkspaceBuildRequest;
   initiatorId: string;
+  /** Overrides the request's reason (the lifecycle executor's `autostart`, `autostop`). */
+  reason?: WorkspaceBuildRow['reason'];
 }
 
 export class WorkspacesService {
@@ -147,7 +152,7 @@ export class WorkspacesService {
       });
       return { job, workspace: (await tx.getWorkspaceById(id))! };
     });
-    await this.afterBuild(id, job);
+    await this.announceBuild(id, job);
     return workspace;
   }
 
@@ -178,7 +183,7 @@ export class WorkspacesService {
         );
       return this.insertBuild(tx, { workspace, template, version, req, initiatorId });
     });
-    await this.afterBuild(workspace.id, job);
+    await this.announceBuild(workspace.id, job);
     return build;
   }
 
@@ -197,9 +202,13 @@ export class WorkspacesService {
     await publishWorkspaceEvent(this.pubsub, this.logger, build.workspace_id);
   }
 
-  private async insertBuild(
+  /**
+   * Inserts a build, its parameters and job in the caller's transaction, refusing while the
+   * previous build is still active. Call announceBuild once the transaction has committed.
+   */
+  async insertBuild(
     tx: Store,
-    { workspace, template, version, req, initiatorId }: BuildPlan,
+    { workspace, template, version, req, initiatorId, reason }: BuildPlan,
   ): Promise<{ build: WorkspaceBuildWithNamesRow; job: ProvisionerJobRow | undefined }> {
     const latest = await tx.lockLatestWorkspaceBuild(workspace.id);
     if (latest) {
@@ -254,7 +263,7 @@ export class WorkspacesService {
       initiator_id: initiatorId,
       job_id: job.id,
       provisioner_state: state,
-      reason: req.reason ?? 'initiator',
+      reason: reason ?? req.reason ?? 'initiator',
     });
     await tx.insertWorkspaceBuildParameters(buildId, resolved.values);
     if (req.orphan) {
@@ -265,7 +274,8 @@ export class WorkspacesService {
     return { build: (await tx.getWorkspaceBuildById(buildId))!, job: req.orphan ? undefined : job };
   }
 
-  private async afterBuild(workspaceId: string, job: ProvisionerJobRow | undefined): Promise<void> {
+  /** Wakes a daemon for the job and tells the workspace's watchers; after the build committed. */
+  async announceBuild(workspaceId: string, job: ProvisionerJobRow | undefined): Promise<void> {
     if (job) await this.provisionerd.announceJob(job);
     await publishWorkspaceEvent(this.pubsub, this.logger, workspaceId);
   }

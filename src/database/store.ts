@@ -21,6 +21,7 @@ import { workspaceAgentQueries, type WorkspaceAgentQueries } from './queries/wor
 import { workspaceAppQueries, type WorkspaceAppQueries } from './queries/workspace-apps.js';
 import { workspaceAgentLogQueries, type WorkspaceAgentLogQueries } from './queries/workspace-agent-logs.js';
 import { replicaQueries, type ReplicaQueries } from './queries/replicas.js';
+import { lifecycleQueries, type LifecycleQueries } from './queries/lifecycle.js';
 import type { Queryable } from './db.js';
 
 export type Queries = UserQueries &
@@ -39,7 +40,8 @@ export type Queries = UserQueries &
   WorkspaceAgentQueries &
   WorkspaceAppQueries &
   WorkspaceAgentLogQueries &
-  ReplicaQueries;
+  ReplicaQueries &
+  LifecycleQueries;
 
 export interface Store extends Queries {
   /** Runs `fn` in one transaction; everything it does commits together or not at all. Nested calls join. */
@@ -65,6 +67,7 @@ function queriesFor(db: Queryable): Queries {
     ...workspaceAppQueries(db),
     ...workspaceAgentLogQueries(db),
     ...replicaQueries(db),
+    ...lifecycleQueries(db),
   };
   // Map PostgreSQL errors users can cause (unique violations) into domain errors in one place.
   for (const [name, fn] of Object.entries(all)) {

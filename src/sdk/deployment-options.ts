@@ -49,6 +49,8 @@ export interface DeploymentValues {
   agentInactiveDisconnectTimeoutMs: number;
   /** Milliseconds between the stats reports agents are told to send. */
   agentStatsRefreshIntervalMs: number;
+  /** Milliseconds between lifecycle executor ticks (autostart, autostop). */
+  autobuildPollIntervalMs: number;
   /** Milliseconds. */
   sessionDurationMs: number;
   defaultTokenLifetimeMs: number;
@@ -256,6 +258,17 @@ export const serverOptions: DeploymentOption[] = [
     hidden: true,
     rangeMs: [100, 3_600_000],
     description: 'How often agents report connection and session statistics (Coder: 30s).',
+  },
+  {
+    key: 'autobuildPollIntervalMs',
+    flag: 'autobuild-poll-interval',
+    env: 'HANGAR_AUTOBUILD_POLL_INTERVAL',
+    type: 'duration',
+    default: '1m',
+    group: 'Provisioning',
+    hidden: true,
+    description:
+      'How often the scheduler looks for workspaces to start or stop on their schedules (one replica per interval).',
   },
   {
     key: 'sessionDurationMs',

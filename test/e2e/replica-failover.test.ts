@@ -5,7 +5,7 @@
 // B's daemon was running is failed by A's reaper with a clear reason, and the queued one runs on
 // another daemon.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,60 +13,12 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HangarClient } from '../../src/sdk/hangar-client.js';
-import { shellQuote } from '../../src/sdk/shell-quote.js';
+import { eventually, sshThroughHangar as ssh } from '../support/hangar-ssh.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { ownerClient, spawnExternalDaemon, waitForJob } from '../support/provisioner.js';
 import { hangarBin, startTestServer } from '../support/server.js';
 import { freePort, startTcpBalancer } from '../support/tcp-balancer.js';
 import { agentConnection, workspaceWithAgent } from '../support/agent-rows.js';
-
-async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  ms = 20_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-interface Ssh {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-  stdout(): string;
-}
-
-/** OpenSSH with `hangar ssh --stdio` as its ProxyCommand, against the replica at `url`. */
-function ssh(url: string, token: string, workspace: string, command: string): Ssh {
-  const proxy = [process.execPath, hangarBin, 'ssh', '--stdio', `owner/${workspace}`]
-    .map(shellQuote)
-    .join(' ');
-  const child = spawn(
-    'ssh',
-    [
-      ...['-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null'],
-      ...['-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', '-o', `ProxyCommand=${proxy}`],
-      `hangar.${workspace}`,
-      command,
-    ],
-    {
-      env: { ...process.env, HANGAR_URL: url, HANGAR_SESSION_TOKEN: token },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, done, stdout: () => stdout };
-}
 
 test(
   'kill -9 of the replica holding an agent: its sessions end, the agent moves, ssh works again, no job is lost',

@@ -1,12 +1,19 @@
 /**
- * Policies for the replicas table. Replicas write their own rows as the background actor; reading
- * the list is for whoever may read `replica` (owners), as in Coder's enterprise API.
+ * Policies for the replicas table and the background loops the replicas share. Replicas write
+ * their own rows as the background actor; reading the list is for whoever may read `replica`
+ * (owners), as in Coder's enterprise API. The lifecycle executor's queries are background-only.
  */
 import { check, systemOnly, type Policies } from './policy.js';
 
 type ReplicaPolicies = Pick<
   Policies,
-  'upsertReplica' | 'listLiveReplicas' | 'markReplicaStopped' | 'deleteReplicasIdleFor'
+  | 'upsertReplica'
+  | 'listLiveReplicas'
+  | 'markReplicaStopped'
+  | 'deleteReplicasIdleFor'
+  | 'claimLifecycleTick'
+  | 'listLifecycleCandidates'
+  | 'getLifecycleCandidate'
 >;
 
 export const replicaPolicies: ReplicaPolicies = {
@@ -18,4 +25,7 @@ export const replicaPolicies: ReplicaPolicies = {
   },
   markReplicaStopped: systemOnly(),
   deleteReplicasIdleFor: systemOnly(),
+  claimLifecycleTick: systemOnly(),
+  listLifecycleCandidates: systemOnly(),
+  getLifecycleCandidate: systemOnly(),
 };

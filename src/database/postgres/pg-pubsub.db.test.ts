@@ -59,17 +59,21 @@ describe('PgPubsub', () => {
       await ps.subscribe('other', () => {});
       await ps.publish('after-kill', 'before');
       await inbox.waitFor(1);
+      assert.equal(ps.unavailable, undefined);
       const killed = await db.pool.query(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'hangar-pubsub'",
       );
       assert.equal(killed.rowCount, 1);
       await droppedOnce;
       assert.equal(dropped, 1);
+      // Subscribers are told to re-read only once every channel is listened to again.
+      assert.equal(ps.unavailable, undefined);
       await ps.publish('after-kill', 'after');
       assert.deepEqual(await inbox.waitFor(2), ['before', 'after']);
     } finally {
       await ps.close();
     }
+    assert.equal(ps.unavailable, 'the pub/sub is closed');
   });
 });
 

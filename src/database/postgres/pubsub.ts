@@ -17,6 +17,8 @@ export interface Pubsub {
     onDropped?: () => void,
   ): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** Undefined while messages are delivered; otherwise why not (the listener is reconnecting). */
+  readonly unavailable?: string;
 }
 
 /** PostgreSQL rejects NOTIFY payloads of 8000 bytes or more. */
@@ -69,7 +71,9 @@ export interface PgPubsubOptions {
 }
 
 const minBackoffMs = 100;
-const maxBackoffMs = 10_000;
+// A failed attempt against a database that is down costs one refused connection, so retry often:
+// once it is back, wake-ups and events flow again within this bound (Coder's listener: up to 1 min).
+const maxBackoffMs = 2_000;
 
 /**
  * LISTEN/NOTIFY pub/sub: one dedicated listener connection per process (not from the pool), each
@@ -85,6 +89,11 @@ export class PgPubsub implements Pubsub {
   private readonly retired = new WeakSet<pg.Client>();
 
   private constructor(private readonly opts: PgPubsubOptions) {}
+
+  get unavailable(): string | undefined {
+    if (this.closed) return 'the pub/sub is closed';
+    return this.client ? undefined : 'the pub/sub listener connection to PostgreSQL is reconnecting';
+  }
 
   static async create(opts: PgPubsubOptions): Promise<PgPubsub> {
     const ps = new PgPubsub(opts);
