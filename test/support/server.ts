@@ -30,6 +30,8 @@ export interface StartTestServerOptions {
   env?: Record<string, string>;
   /** Join this database (another replica of the same deployment) instead of a fresh one; the caller disposes it. */
   postgresUrl?: string;
+  /** Another build's `bin/hangar` (benchmarks compare two checkouts); default this one's. */
+  bin?: string;
 }
 
 const startTimeoutMs = 30_000;
@@ -41,7 +43,7 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
   const configDir = await mkdtemp(path.join(tmpdir(), 'hangar-server-'));
   const args = [
     ...(opts.nodeArgs ?? []),
-    hangarBin,
+    opts.bin ?? hangarBin,
     'server',
     '--postgres-url',
     db.url,

@@ -113,7 +113,11 @@ export class DaemonServer implements ProvisionerDaemonApi {
         // The job's results and its completion commit together: readers never see a succeeded
         // job without its resources, state or parameters.
         after = await store.inTx(async (tx) => {
-          const job = await tx.completeProvisionerJob(req.job_id, this.daemon.id);
+          const job = await tx.completeProvisionerJob(
+            req.job_id,
+            this.daemon.id,
+            this.service.endOfLogsNotification(req.job_id),
+          );
           if (!job) throw notOwned(req.job_id);
           return this.service.handlers[job.type]?.completed(tx, job, req.result);
         });
@@ -127,7 +131,7 @@ export class DaemonServer implements ProvisionerDaemonApi {
       }
       this.logger.debug({ job: req.job_id, resources: req.result.resources.length }, 'job completed');
       await after?.();
-      await this.service.publishEndOfLogs(req.job_id);
+      await this.service.publishEndOfLogsAfter(req.job_id);
     });
   }
 
@@ -141,12 +145,10 @@ export class DaemonServer implements ProvisionerDaemonApi {
     await this.insertLogs(req.job_id, req.logs ?? []);
     const error = req.error || 'The provisioner failed without a message.';
     const after = await store.inTx(async (tx) => {
-      const job = await tx.failProvisionerJob({
-        id: req.job_id,
-        worker_id: this.daemon.id,
-        error,
-        error_code: req.error_code ?? null,
-      });
+      const job = await tx.failProvisionerJob(
+        { id: req.job_id, worker_id: this.daemon.id, error, error_code: req.error_code ?? null },
+        this.service.endOfLogsNotification(req.job_id),
+      );
       if (!job) throw notOwned(req.job_id);
       if (job.canceled_at) {
         // A canceled job ends canceled; keep the daemon's reason where users look for it.
@@ -167,7 +169,7 @@ export class DaemonServer implements ProvisionerDaemonApi {
       return this.service.handlers[job.type]?.failed(tx, job, req);
     });
     await after?.();
-    await this.service.publishEndOfLogs(req.job_id);
+    await this.service.publishEndOfLogsAfter(req.job_id);
   }
 
   /** Stores a daemon's log lines, trimmed to the column limits, if the job is still its own. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import pg from 'pg';
 import { pgStore, type Store } from '../store.js';
 import { normalizeProvisionerTags, provisionerTagsetContains } from '../../sdk/provisioner-tags.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.js';
@@ -182,4 +183,69 @@ test('logs: ids increase, status derived, cap sets logs_overflowed', async () =>
   assert.equal((await store.getProvisionerJobById(id))?.job_status, 'canceling');
   const failed = await store.failProvisionerJob({ id, worker_id: d, error: 'interrupted', error_code: null });
   assert.equal(failed?.job_status, 'canceled');
+});
+
+test('notify: insert, complete and fail NOTIFY in their statement, at commit, only when they write', async () => {
+  const listener = new pg.Client({ connectionString: db.url });
+  await listener.connect();
+  const heard: string[] = [];
+  listener.on('notification', (n) => heard.push(`${n.channel} ${n.payload}`));
+  await listener.query('LISTEN hangar_test_jobs');
+  // Notifications arrive in commit order: everything committed before a marker arrives before it.
+  const delivered = async () => {
+    await db.pool.query(`SELECT pg_notify('hangar_test_jobs', 'marker')`);
+    while (!heard.includes('hangar_test_jobs marker')) await new Promise((r) => setTimeout(r, 5));
+    return heard.splice(0).slice(0, -1);
+  };
+  const notify = (message: string) => ({ channel: 'hangar_test_jobs', message });
+  try {
+    const d = await daemon('notifier', { pool: 'notify' });
+    const jobParams = () => ({
+      id: randomUUID(),
+      organization_id: orgId,
+      initiator_id: userId,
+      provisioner: 'echo' as const,
+      type: 'template_version_import' as const,
+      input: {},
+      tags: normalizeProvisionerTags({ pool: 'notify' }),
+      file_id: null,
+    });
+    const posted = await store.insertProvisionerJob(jobParams(), notify('posted'));
+    assert.equal('pg_notified' in posted, false);
+    assert.equal(posted.queue_position >= 1, true);
+    assert.deepEqual(await delivered(), ['hangar_test_jobs posted']);
+
+    // In a transaction the notification waits for the commit and vanishes with a rollback.
+    await assert.rejects(
+      store.inTx(async (tx) => {
+        await tx.insertProvisionerJob(jobParams(), notify('rolled back'));
+        throw new Error('roll back');
+      }),
+    );
+    assert.deepEqual(await delivered(), []);
+
+    const acquire = () =>
+      store.acquireProvisionerJob({
+        worker_id: d,
+        organization_id: orgId,
+        provisioners: ['echo'],
+        tags: normalizeProvisionerTags({ pool: 'notify' }),
+      });
+    assert.equal((await acquire())?.id, posted.id);
+    const done = await store.completeProvisionerJob(posted.id, d, notify('completed'));
+    assert.equal(done?.job_status, 'succeeded');
+    assert.equal(done !== undefined && 'pg_notified' in done, false);
+    // A second completion matches no row: nothing is announced.
+    assert.equal(await store.completeProvisionerJob(posted.id, d, notify('again')), undefined);
+    assert.deepEqual(await delivered(), ['hangar_test_jobs completed']);
+
+    const second = await store.insertProvisionerJob(jobParams());
+    assert.equal((await acquire())?.id, second.id);
+    const failure = { id: second.id, worker_id: d, error: 'boom', error_code: null };
+    assert.equal((await store.failProvisionerJob(failure, notify('failed')))?.job_status, 'failed');
+    assert.equal(await store.failProvisionerJob(failure, notify('failed again')), undefined);
+    assert.deepEqual(await delivered(), ['hangar_test_jobs failed']);
+  } finally {
+    await listener.end();
+  }
 });

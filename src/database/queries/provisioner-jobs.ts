@@ -1,5 +1,6 @@
 /** SQL for the provisioner job queue (coder-behaviour.md §2.3): post, acquire, heartbeat, finish, cancel, reap. */
 import { many, one, type Queryable } from '../db.js';
+import { notificationParams, notifiedColumn, withoutNotified, type Notification } from './notify.js';
 import type { ProvisionerJobRow, ProvisionerJobWithQueueRow } from '../models.js';
 import type {
   ProvisionerJobStatus,
@@ -34,8 +35,11 @@ export interface FailProvisionerJobParams {
 }
 
 export interface ProvisionerJobQueries {
-  /** Returns the job with its queue position, read in the same statement. */
-  insertProvisionerJob(p: InsertProvisionerJobParams): Promise<ProvisionerJobWithQueueRow>;
+  /** Returns the job with its queue position, read in the same statement; sends `notify` with it. */
+  insertProvisionerJob(
+    p: InsertProvisionerJobParams,
+    notify?: Notification,
+  ): Promise<ProvisionerJobWithQueueRow>;
   /** Exactly-once FIFO acquisition: one statement, FOR UPDATE SKIP LOCKED. */
   acquireProvisionerJob(p: AcquireProvisionerJobParams): Promise<ProvisionerJobRow | undefined>;
   getProvisionerJobById(id: string): Promise<ProvisionerJobWithQueueRow | undefined>;
@@ -47,9 +51,20 @@ export interface ProvisionerJobQueries {
   ): Promise<ProvisionerJobWithQueueRow[]>;
   /** The heartbeat: bumps updated_at when the worker still owns the unfinished job. */
   heartbeatProvisionerJob(id: string, workerId: string): Promise<{ canceled_at: Date | null } | undefined>;
-  completeProvisionerJob(id: string, workerId: string): Promise<ProvisionerJobRow | undefined>;
-  /** A job that was being canceled ends canceled (its error is kept in the log instead). */
-  failProvisionerJob(p: FailProvisionerJobParams): Promise<ProvisionerJobRow | undefined>;
+  /** Sends `notify` only when it completes the job. */
+  completeProvisionerJob(
+    id: string,
+    workerId: string,
+    notify?: Notification,
+  ): Promise<ProvisionerJobRow | undefined>;
+  /**
+   * A job that was being canceled ends canceled (its error is kept in the log instead). Sends
+   * `notify` only when it fails the job.
+   */
+  failProvisionerJob(
+    p: FailProvisionerJobParams,
+    notify?: Notification,
+  ): Promise<ProvisionerJobRow | undefined>;
   /** Pending jobs end canceled at once; running ones become canceling. */
   cancelProvisionerJob(id: string): Promise<ProvisionerJobRow | undefined>;
   /** Takes the reaper's transaction-scoped advisory lock; false when another replica holds it. */
@@ -77,9 +92,9 @@ export const withQueue = `
 
 export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
   return {
-    async insertProvisionerJob(p) {
+    async insertProvisionerJob(p, notify) {
       // The count runs on the statement's snapshot, which does not hold the new row: it is last.
-      return (await one<ProvisionerJobWithQueueRow>(
+      const row = await one<ProvisionerJobWithQueueRow>(
         db,
         `WITH j AS (
            INSERT INTO provisioner_jobs (id, organization_id, initiator_id, provisioner, type, input, tags, file_id)
@@ -87,7 +102,9 @@ export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
          ), q AS (
            SELECT count(*)::int + 1 AS n FROM provisioner_jobs WHERE started_at IS NULL AND completed_at IS NULL
          )
-         SELECT j.*, q.n AS queue_position, q.n AS queue_size, NULL::text AS worker_name FROM j, q`,
+         SELECT j.*, q.n AS queue_position, q.n AS queue_size, NULL::text AS worker_name,
+           ${notifiedColumn(9, 10)}
+         FROM j, q`,
         [
           p.id,
           p.organization_id,
@@ -97,8 +114,10 @@ export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
           JSON.stringify(p.input ?? {}),
           JSON.stringify(p.tags),
           p.file_id,
+          ...notificationParams(notify),
         ],
-      ))!;
+      );
+      return withoutNotified(row)!;
     },
     acquireProvisionerJob: (p) =>
       one(
@@ -132,21 +151,26 @@ export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
          WHERE id = $1 AND worker_id = $2 AND completed_at IS NULL RETURNING canceled_at`,
         [id, workerId],
       ),
-    completeProvisionerJob: (id, workerId) =>
-      one(
-        db,
-        `UPDATE provisioner_jobs SET completed_at = clock_timestamp(), updated_at = clock_timestamp()
-         WHERE id = $1 AND worker_id = $2 AND completed_at IS NULL RETURNING *`,
-        [id, workerId],
+    completeProvisionerJob: async (id, workerId, notify) =>
+      withoutNotified(
+        await one<ProvisionerJobRow>(
+          db,
+          `UPDATE provisioner_jobs SET completed_at = clock_timestamp(), updated_at = clock_timestamp()
+           WHERE id = $1 AND worker_id = $2 AND completed_at IS NULL RETURNING *, ${notifiedColumn(3, 4)}`,
+          [id, workerId, ...notificationParams(notify)],
+        ),
       ),
-    failProvisionerJob: (p) =>
-      one(
-        db,
-        `UPDATE provisioner_jobs SET completed_at = clock_timestamp(), updated_at = clock_timestamp(),
-           error = CASE WHEN canceled_at IS NULL THEN $3 END,
-           error_code = CASE WHEN canceled_at IS NULL THEN $4 END
-         WHERE id = $1 AND ($2::uuid IS NULL OR worker_id = $2) AND completed_at IS NULL RETURNING *`,
-        [p.id, p.worker_id, p.error, p.error_code],
+    failProvisionerJob: async (p, notify) =>
+      withoutNotified(
+        await one<ProvisionerJobRow>(
+          db,
+          `UPDATE provisioner_jobs SET completed_at = clock_timestamp(), updated_at = clock_timestamp(),
+             error = CASE WHEN canceled_at IS NULL THEN $3 END,
+             error_code = CASE WHEN canceled_at IS NULL THEN $4 END
+           WHERE id = $1 AND ($2::uuid IS NULL OR worker_id = $2) AND completed_at IS NULL
+           RETURNING *, ${notifiedColumn(5, 6)}`,
+          [p.id, p.worker_id, p.error, p.error_code, ...notificationParams(notify)],
+        ),
       ),
     cancelProvisionerJob: (id) =>
       one(
