@@ -185,6 +185,11 @@ export class ProvisionerdService {
     if (!this.notifyInStatements) await this.publishEndOfLogs(jobId);
   }
 
+  /** The channel a log insert NOTIFYs itself, when statements notify; else publish with publishLogs. */
+  logsNotificationChannel(jobId: string): string | undefined {
+    return this.notifyInStatements ? jobLogsChannel(jobId) : undefined;
+  }
+
   /** `message` for a statement to NOTIFY, when the pub/sub listens on the database. */
   private inStatement(channel: string, message: string): Notification | undefined {
     if (!this.notifyInStatements) return undefined;

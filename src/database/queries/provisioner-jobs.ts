@@ -1,6 +1,7 @@
 /** SQL for the provisioner job queue (coder-behaviour.md §2.3): post, acquire, heartbeat, finish, cancel, reap. */
 import { many, one, type Queryable } from '../db.js';
 import { notificationParams, notifiedColumn, withoutNotified, type Notification } from './notify.js';
+import { logBytes, logLineParams, logLinesFrom, type InsertJobLog } from './provisioner-job-logs.js';
 import type { ProvisionerJobRow, ProvisionerJobWithQueueRow } from '../models.js';
 import type {
   ProvisionerJobStatus,
@@ -24,6 +25,11 @@ export interface AcquireProvisionerJobParams {
   organization_id: string;
   provisioners: ProvisionerType[];
   tags: Record<string, string>;
+}
+
+export interface FinalJobLogs {
+  lines: InsertJobLog[];
+  capBytes: number;
 }
 
 export interface FailProvisionerJobParams {
@@ -51,11 +57,15 @@ export interface ProvisionerJobQueries {
   ): Promise<ProvisionerJobWithQueueRow[]>;
   /** The heartbeat: bumps updated_at when the worker still owns the unfinished job. */
   heartbeatProvisionerJob(id: string, workerId: string): Promise<{ canceled_at: Date | null } | undefined>;
-  /** Sends `notify` only when it completes the job. */
+  /**
+   * Completes the worker's unfinished job; with `logs`, stores the daemon's last lines in the same
+   * statement (under the job's byte cap, else marking it overflowed); sends `notify` only when it
+   * completes the job.
+   */
   completeProvisionerJob(
     id: string,
     workerId: string,
-    notify?: Notification,
+    opts?: { logs?: FinalJobLogs; notify?: Notification },
   ): Promise<ProvisionerJobRow | undefined>;
   /**
    * A job that was being canceled ends canceled (its error is kept in the log instead). Sends
@@ -151,15 +161,42 @@ export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
          WHERE id = $1 AND worker_id = $2 AND completed_at IS NULL RETURNING canceled_at`,
         [id, workerId],
       ),
-    completeProvisionerJob: async (id, workerId, notify) =>
-      withoutNotified(
-        await one<ProvisionerJobRow>(
-          db,
-          `UPDATE provisioner_jobs SET completed_at = clock_timestamp(), updated_at = clock_timestamp()
-           WHERE id = $1 AND worker_id = $2 AND completed_at IS NULL RETURNING *, ${notifiedColumn(3, 4)}`,
-          [id, workerId, ...notificationParams(notify)],
-        ),
-      ),
+    async completeProvisionerJob(id, workerId, { logs, notify } = {}) {
+      const lines = logs?.lines ?? [];
+      // `owned` locks the job's latest version, so `fits` and the update below see the same
+      // logs_length (a concurrent writer waits): the cap holds as in insertProvisionerJobLogs.
+      const row = await one<ProvisionerJobRow & { fits?: boolean }>(
+        db,
+        `WITH owned AS (
+           SELECT id, $3 = 0 OR logs_length + $3 <= $4 AS fits FROM provisioner_jobs
+           WHERE id = $1 AND worker_id = $2 AND completed_at IS NULL FOR NO KEY UPDATE
+         ), done AS (
+           UPDATE provisioner_jobs j SET completed_at = clock_timestamp(), updated_at = clock_timestamp(),
+             logs_length = j.logs_length + CASE WHEN o.fits THEN $3 ELSE 0 END,
+             logs_overflowed = j.logs_overflowed OR NOT o.fits
+           FROM owned o WHERE j.id = o.id
+           RETURNING j.*, o.fits
+         ), logged AS (
+           INSERT INTO provisioner_job_logs (job_id, created_at, source, level, stage, output)
+           SELECT d.id, t.created_at, t.source, t.level, t.stage, t.output
+           FROM done d, ${logLinesFrom(5)}
+           WHERE d.fits
+           ORDER BY t.n
+         )
+         SELECT *, ${notifiedColumn(10, 11)} FROM done`,
+        [
+          id,
+          workerId,
+          logBytes(lines),
+          logs?.capBytes ?? 0,
+          ...logLineParams(lines),
+          ...notificationParams(notify),
+        ],
+      );
+      if (!row) return undefined;
+      const { fits: _, ...job } = withoutNotified(row)!;
+      return job;
+    },
     failProvisionerJob: async (p, notify) =>
       withoutNotified(
         await one<ProvisionerJobRow>(
