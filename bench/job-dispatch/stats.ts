@@ -18,6 +18,8 @@ export interface PhaseResult {
   statements_per_job: number | null;
   /** 1-minute load average when the phase ended. */
   load_1m: number;
+  /** Posts the server refused (overload); their jobs are not in the figures. */
+  post_errors?: number;
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -98,13 +100,14 @@ export async function runPhases(
   cpuMs: () => number,
   statements: () => Promise<number | null>,
 ): Promise<Record<Phase, PhaseResult>> {
-  const perJob = (n: number) => Math.round((n / jobs) * 100) / 100;
   const measured = async (run: () => Promise<void>, phase: Phase): Promise<PhaseResult> => {
     const before = cpuMs();
     const sqlBefore = await statements();
     await run();
     const result = await collect(phase);
     const sqlAfter = await statements();
+    // Per job that was posted (an overloaded server may have refused some).
+    const perJob = (n: number) => Math.round((n / result.jobs) * 100) / 100;
     return {
       ...result,
       cpu_ms_per_job: perJob(cpuMs() - before),

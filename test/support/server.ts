@@ -19,6 +19,8 @@ export interface TestServer {
   postgresUrl: string;
   /** The server process, for benchmarks that read its CPU time. */
   pid: number;
+  /** What the server has printed so far (JSON log lines). */
+  output(): string;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -101,5 +103,13 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
       await db.dispose();
       await rm(configDir, { recursive: true, force: true });
     })());
-  return { url, configDir, postgresUrl: db.url, pid: child.pid!, stop, [Symbol.asyncDispose]: stop };
+  return {
+    url,
+    configDir,
+    postgresUrl: db.url,
+    pid: child.pid!,
+    output: () => log,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
 }
