@@ -3,7 +3,15 @@
 // poster INSERTs and NOTIFYs. No HTTP, authentication, protocol, logs or provisioner.
 import pg from 'pg';
 import { createTestDatabase } from '../../test/support/postgres.js';
-import { collectJobs, processCpuMs, runPhases, type Phase, type PhaseResult } from './stats.js';
+import {
+  collectJobs,
+  processCpuMs,
+  readerPool,
+  runPhases,
+  statementCounter,
+  type Phase,
+  type PhaseResult,
+} from './stats.js';
 
 const workers = 5;
 
@@ -53,12 +61,14 @@ export async function runBaseline(jobs: number, rate: number): Promise<Record<Ph
                    SELECT pg_notify('bench_job_posted', '') FROM j`,
       [phase],
     );
+  const reader = await readerPool(db.url);
+  const statements = await statementCounter(db.url);
   const result = await runPhases(
     jobs,
     rate,
     post,
     (phase) =>
-      collectJobs(db.pool, {
+      collectJobs(reader, {
         table: 'bench_jobs',
         where: 'phase = $1',
         params: [phase],
@@ -66,7 +76,10 @@ export async function runBaseline(jobs: number, rate: number): Promise<Record<Ph
       }),
     // This process: the five workers and the poster (PostgreSQL is not counted, as for Hangar).
     () => processCpuMs(process.pid),
+    statements.count,
   );
+  await reader.end();
+  await statements.close();
   stopping = true;
   await db.pool.query(`SELECT pg_notify('bench_job_posted', '')`);
   await Promise.all(loops);

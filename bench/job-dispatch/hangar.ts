@@ -1,12 +1,34 @@
 // Hangar: a real `hangar server` process with its 3 built-in daemons plus 2 `hangar provisioner
 // start` processes; jobs are posted over the API by an owner, as the CLI and dashboard do.
-import pg from 'pg';
+import path from 'node:path';
 import { spawnExternalDaemon, ownerClient } from '../../test/support/provisioner.js';
 import { startTestServer } from '../../test/support/server.js';
-import { collectJobs, processCpuMs, runPhases, type Phase, type PhaseResult } from './stats.js';
+import {
+  collectJobs,
+  processCpuMs,
+  readerPool,
+  runPhases,
+  statementCounter,
+  type Phase,
+  type PhaseResult,
+} from './stats.js';
 
-export async function runHangar(jobs: number, rate: number): Promise<Record<Phase, PhaseResult>> {
+export interface HangarOptions {
+  /** Another checkout's root (built), to measure its `bin/hangar` instead of this one's. */
+  checkout?: string;
+  /** Write the server's V8 CPU profile (`--cpu-prof`) into this directory when it exits. */
+  cpuProfDir?: string;
+}
+
+export async function runHangar(
+  jobs: number,
+  rate: number,
+  opts: HangarOptions = {},
+): Promise<Record<Phase, PhaseResult>> {
+  const bin = opts.checkout ? path.join(opts.checkout, 'bin/hangar') : undefined;
   await using server = await startTestServer({
+    bin,
+    nodeArgs: opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [],
     extraArgs: ['--provisioner-daemons', '3', '--log-level', 'warn'],
   });
   const owner = await ownerClient(server.url);
@@ -17,10 +39,12 @@ export async function runHangar(jobs: number, rate: number): Promise<Record<Phas
       url: server.url,
       key,
       name: `bench-ext-${i}`,
+      bin,
       extraArgs: ['--heartbeat-interval', '5s'],
     }),
   );
-  const pool = new pg.Pool({ connectionString: server.postgresUrl, max: 2 });
+  const pool = await readerPool(server.postgresUrl);
+  const statements = await statementCounter(server.postgresUrl);
   try {
     for (;;) {
       const daemons = await owner.provisioners.daemons('default');
@@ -28,11 +52,22 @@ export async function runHangar(jobs: number, rate: number): Promise<Record<Phas
       await new Promise((r) => setTimeout(r, 100));
     }
     const ids: Record<Phase, string[]> = { paced: [], burst: [] };
+    const postErrors: Record<Phase, number> = { paced: 0, burst: 0 };
     const post = (phase: Phase) => async () => {
-      const job = await owner.provisioners.postJob('default', { provisioner: 'echo', input: { stages: [] } });
-      ids[phase].push(job.id);
+      try {
+        const job = await owner.provisioners.postJob('default', {
+          provisioner: 'echo',
+          input: { stages: [] },
+        });
+        ids[phase].push(job.id);
+      } catch (err) {
+        // An overloaded server may refuse a post (e.g. no database connection within 10 s): count
+        // it, and keep measuring the jobs that were posted.
+        postErrors[phase]++;
+        if (postErrors[phase] === 1) console.error(`post failed: ${(err as Error).message}`);
+      }
     };
-    return await runPhases(
+    const result = await runPhases(
       jobs,
       rate,
       post,
@@ -45,10 +80,24 @@ export async function runHangar(jobs: number, rate: number): Promise<Record<Phas
         }),
       // The server and the external daemons; PostgreSQL and this posting client are not counted.
       () => processCpuMs(server.pid) + ext.reduce((n, d) => n + processCpuMs(d.child.pid!), 0),
+      statements.count,
     );
+    for (const phase of ['paced', 'burst'] as const) {
+      result[phase].post_errors = postErrors[phase];
+      // The server's own account of what went wrong, once per run.
+      if (postErrors[phase]) {
+        const errors = server
+          .output()
+          .split('\n')
+          .filter((l) => /"level":(50|60)/.test(l));
+        console.error(errors.slice(0, 3).join('\n'));
+      }
+    }
+    return result;
   } finally {
     for (const d of ext) d.child.kill('SIGTERM');
     await Promise.all(ext.map((d) => d.exited));
     await pool.end();
+    await statements.close();
   }
 }

@@ -1,6 +1,8 @@
 // The two phases every subject runs, and their percentiles and throughput read from the database.
 import { readFileSync } from 'node:fs';
-import type pg from 'pg';
+import { loadavg } from 'node:os';
+import pg from 'pg';
+import { testClusterUrl } from '../../test/support/postgres.js';
 
 export interface PhaseResult {
   jobs: number;
@@ -9,6 +11,15 @@ export interface PhaseResult {
   jobs_per_s: number;
   /** CPU time (user + system) of the measured processes per job, this phase. */
   cpu_ms_per_job: number;
+  /**
+   * SQL statements the measured processes sent per job (PostgreSQL round trips), from
+   * pg_stat_statements; null when the cluster was not started with it preloaded.
+   */
+  statements_per_job: number | null;
+  /** 1-minute load average when the phase ended. */
+  load_1m: number;
+  /** Posts the server refused (overload); their jobs are not in the figures. */
+  post_errors?: number;
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -19,11 +30,7 @@ function pct(sorted: number[], p: number): number {
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** dispatchMs: started − created per job; spanS: last completion − first creation. */
-export function summarize(
-  dispatchMs: number[],
-  succeeded: number,
-  spanS: number,
-): Omit<PhaseResult, 'cpu_ms_per_job'> {
+export function summarize(dispatchMs: number[], succeeded: number, spanS: number): Measured {
   const s = [...dispatchMs].sort((a, b) => a - b);
   return {
     jobs: s.length,
@@ -89,19 +96,87 @@ export async function runPhases(
   jobs: number,
   rate: number,
   post: (phase: Phase) => () => Promise<unknown>,
-  collect: (phase: Phase) => Promise<Omit<PhaseResult, 'cpu_ms_per_job'>>,
+  collect: (phase: Phase) => Promise<Measured>,
   cpuMs: () => number,
+  statements: () => Promise<number | null>,
 ): Promise<Record<Phase, PhaseResult>> {
   const measured = async (run: () => Promise<void>, phase: Phase): Promise<PhaseResult> => {
     const before = cpuMs();
+    const sqlBefore = await statements();
     await run();
     const result = await collect(phase);
-    return { ...result, cpu_ms_per_job: Math.round(((cpuMs() - before) / jobs) * 100) / 100 };
+    const sqlAfter = await statements();
+    // Per job that was posted (an overloaded server may have refused some).
+    const perJob = (n: number) => Math.round((n / result.jobs) * 100) / 100;
+    return {
+      ...result,
+      cpu_ms_per_job: perJob(cpuMs() - before),
+      statements_per_job: sqlBefore === null || sqlAfter === null ? null : perJob(sqlAfter - sqlBefore),
+      load_1m: Math.round(loadavg()[0]! * 10) / 10,
+    };
   };
   return {
     paced: await measured(() => paced(jobs, rate, post('paced')), 'paced'),
     burst: await measured(() => burst(jobs, 16, post('burst')), 'burst'),
   };
+}
+
+type Measured = Omit<PhaseResult, 'cpu_ms_per_job' | 'statements_per_job' | 'load_1m'>;
+
+/**
+ * The benchmark reads the database as its own role, so pg_stat_statements tells the statements of
+ * the measured processes (the cluster's user) from the benchmark's polling.
+ */
+const readerRole = 'hangar_bench_reader';
+
+/**
+ * A pool on `url` as the reader role, created on first use with the cluster's (superuser) `url`,
+ * which also gets pg_stat_statements where the cluster preloads it.
+ */
+export async function readerPool(url: string): Promise<pg.Pool> {
+  const admin = new pg.Client({ connectionString: testClusterUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`DO $$ BEGIN
+      CREATE ROLE ${readerRole} LOGIN IN ROLE pg_read_all_data, pg_read_all_stats;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+    await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').catch(() => {});
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(url);
+  u.username = readerRole;
+  return new pg.Pool({ connectionString: u.toString(), max: 2 });
+}
+
+/**
+ * Counts the statements `url`'s user has run in `url`'s database so far, from pg_stat_statements
+ * (track = top) read in the cluster's database; null when the cluster does not preload it.
+ */
+export async function statementCounter(
+  url: string,
+): Promise<{ count: () => Promise<number | null>; close: () => Promise<void> }> {
+  const u = new URL(url);
+  const database = decodeURIComponent(u.pathname.slice(1));
+  const user = decodeURIComponent(u.username);
+  const reader = await readerPool(testClusterUrl());
+  let available = true;
+  const count = async () => {
+    if (!available) return null;
+    try {
+      const r = await reader.query(
+        `SELECT coalesce(sum(s.calls), 0)::bigint AS n FROM pg_stat_statements s
+          JOIN pg_database d ON d.oid = s.dbid JOIN pg_roles r ON r.oid = s.userid
+         WHERE d.datname = $1 AND r.rolname = $2`,
+        [database, user],
+      );
+      return Number(r.rows[0].n);
+    } catch {
+      available = false; // extension missing or not in shared_preload_libraries
+      return null;
+    }
+  };
+  return { count, close: () => reader.end() };
 }
 
 export interface JobsQuery {
@@ -114,7 +189,7 @@ export interface JobsQuery {
 }
 
 /** Waits until every selected job has completed, then summarizes them. */
-export async function collectJobs(pool: pg.Pool, q: JobsQuery): Promise<Omit<PhaseResult, 'cpu_ms_per_job'>> {
+export async function collectJobs(pool: pg.Pool, q: JobsQuery): Promise<Measured> {
   for (;;) {
     const r = await pool.query(
       `SELECT count(*) AS n FROM ${q.table} WHERE ${q.where} AND completed_at IS NULL`,

@@ -51,6 +51,11 @@ export interface CoderdOptions {
   store: Store;
   /** Cross-process notifications (job wake-ups, log streams, workspace events); hints, never data. */
   pubsub: Pubsub;
+  /**
+   * True when `pubsub` LISTENs on the store's database (PgPubsub): statements that write a job
+   * then NOTIFY themselves instead of a separate publish (ADR 0022).
+   */
+  pubsubOnStoreDatabase?: boolean;
   logger: Logger;
   values: DeploymentValues;
   accessUrl: URL;
@@ -121,6 +126,7 @@ export class Coderd {
         reaperIntervalMs: Math.max(250, Math.min(15_000, Math.min(hung, pending) / 4)),
         ...options.provisionerd,
       },
+      options.pubsubOnStoreDatabase ?? false,
     );
     this.provisionerd.handlers = jobHandlers({
       store: this.store,

@@ -154,6 +154,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const coderd = await Coderd.create({
       store: pgStore(pool),
       pubsub,
+      pubsubOnStoreDatabase: true,
       logger: logger.child({ component: 'coderd' }),
       values,
       accessUrl,

@@ -118,9 +118,11 @@ export function spawnExternalDaemon(args: {
   name: string;
   tags?: Record<string, string>;
   extraArgs?: string[];
+  /** Another build's `bin/hangar`; default this one's. */
+  bin?: string;
 }): ExternalDaemon {
   const argv = [
-    hangarBin,
+    args.bin ?? hangarBin,
     'provisioner',
     'start',
     '--url',

@@ -19,6 +19,8 @@ export interface TestServer {
   postgresUrl: string;
   /** The server process, for benchmarks that read its CPU time. */
   pid: number;
+  /** What the server has printed so far (JSON log lines). */
+  output(): string;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -30,6 +32,8 @@ export interface StartTestServerOptions {
   env?: Record<string, string>;
   /** Join this database (another replica of the same deployment) instead of a fresh one; the caller disposes it. */
   postgresUrl?: string;
+  /** Another build's `bin/hangar` (benchmarks compare two checkouts); default this one's. */
+  bin?: string;
 }
 
 const startTimeoutMs = 30_000;
@@ -41,7 +45,7 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
   const configDir = await mkdtemp(path.join(tmpdir(), 'hangar-server-'));
   const args = [
     ...(opts.nodeArgs ?? []),
-    hangarBin,
+    opts.bin ?? hangarBin,
     'server',
     '--postgres-url',
     db.url,
@@ -99,5 +103,13 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
       await db.dispose();
       await rm(configDir, { recursive: true, force: true });
     })());
-  return { url, configDir, postgresUrl: db.url, pid: child.pid!, stop, [Symbol.asyncDispose]: stop };
+  return {
+    url,
+    configDir,
+    postgresUrl: db.url,
+    pid: child.pid!,
+    output: () => log,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
 }

@@ -18,6 +18,7 @@ import type {
 import { withActor } from '../../database/authz/actor-context.js';
 import { systemActors } from '../../database/authz/actors.js';
 import type { ProvisionerDaemonRow, ProvisionerJobRow } from '../../database/models.js';
+import type { InsertJobLog } from '../../database/queries/provisioner-job-logs.js';
 import type { AfterCommit } from './job-handlers.js';
 import type { ProvisionerdService } from './provisionerd-service.js';
 
@@ -96,8 +97,9 @@ export class DaemonServer implements ProvisionerDaemonApi {
       const beat = await store.heartbeatProvisionerJob(req.job_id, this.daemon.id);
       if (!beat) throw notOwned(req.job_id);
       await this.touch();
-      const ids = await this.insertLogs(req.job_id, req.logs);
-      if (ids.length > 0) await this.service.publishLogs(req.job_id, Number(ids[0]) - 1);
+      const channel = this.service.logsNotificationChannel(req.job_id);
+      const ids = await this.insertLogs(req.job_id, req.logs, channel);
+      if (ids.length > 0 && !channel) await this.service.publishLogs(req.job_id, Number(ids[0]) - 1);
       return { canceled: beat.canceled_at !== null };
     });
   }
@@ -105,15 +107,16 @@ export class DaemonServer implements ProvisionerDaemonApi {
   completeJob(req: CompleteJobRequest): Promise<void> {
     const { store } = this.service;
     return asProvisionerd(async () => {
-      // The final lines go in first (only if the job is still ours), so a reader that sees the job
-      // finished also sees all of its logs; the end-of-logs hint below wakes followers for them.
-      await this.insertLogs(req.job_id, req.logs ?? []);
       let after: AfterCommit | void;
       try {
-        // The job's results and its completion commit together: readers never see a succeeded
-        // job without its resources, state or parameters.
+        // The job's final log lines, results and completion commit together: readers never see a
+        // succeeded job without its resources, state, parameters or all of its logs. The
+        // end-of-logs hint (in the statement, or published below) wakes followers for them.
         after = await store.inTx(async (tx) => {
-          const job = await tx.completeProvisionerJob(req.job_id, this.daemon.id);
+          const job = await tx.completeProvisionerJob(req.job_id, this.daemon.id, {
+            logs: { lines: toLogRows(req.logs ?? []), capBytes: maxJobLogsBytes },
+            notify: this.service.endOfLogsNotification(req.job_id),
+          });
           if (!job) throw notOwned(req.job_id);
           return this.service.handlers[job.type]?.completed(tx, job, req.result);
         });
@@ -123,11 +126,16 @@ export class DaemonServer implements ProvisionerDaemonApi {
         const message = err instanceof HangarError ? err.message : 'internal error storing the result';
         if (!(err instanceof HangarError))
           this.logger.error({ err, job: req.job_id }, 'storing a job result failed');
-        return this.failJob({ job_id: req.job_id, error: `The job's result was rejected: ${message}` });
+        // The rollback took the final lines with it: they go in with the failure.
+        return this.failJob({
+          job_id: req.job_id,
+          error: `The job's result was rejected: ${message}`,
+          logs: req.logs,
+        });
       }
       this.logger.debug({ job: req.job_id, resources: req.result.resources.length }, 'job completed');
       await after?.();
-      await this.service.publishEndOfLogs(req.job_id);
+      await this.service.publishEndOfLogsAfter(req.job_id);
     });
   }
 
@@ -141,12 +149,10 @@ export class DaemonServer implements ProvisionerDaemonApi {
     await this.insertLogs(req.job_id, req.logs ?? []);
     const error = req.error || 'The provisioner failed without a message.';
     const after = await store.inTx(async (tx) => {
-      const job = await tx.failProvisionerJob({
-        id: req.job_id,
-        worker_id: this.daemon.id,
-        error,
-        error_code: req.error_code ?? null,
-      });
+      const job = await tx.failProvisionerJob(
+        { id: req.job_id, worker_id: this.daemon.id, error, error_code: req.error_code ?? null },
+        this.service.endOfLogsNotification(req.job_id),
+      );
       if (!job) throw notOwned(req.job_id);
       if (job.canceled_at) {
         // A canceled job ends canceled; keep the daemon's reason where users look for it.
@@ -167,23 +173,18 @@ export class DaemonServer implements ProvisionerDaemonApi {
       return this.service.handlers[job.type]?.failed(tx, job, req);
     });
     await after?.();
-    await this.service.publishEndOfLogs(req.job_id);
+    await this.service.publishEndOfLogsAfter(req.job_id);
   }
 
   /** Stores a daemon's log lines, trimmed to the column limits, if the job is still its own. */
-  private insertLogs(jobId: string, logs: JobLog[]): Promise<string[]> {
+  private insertLogs(jobId: string, logs: JobLog[], notifyChannel?: string): Promise<string[]> {
     if (logs.length === 0) return Promise.resolve([]);
     return this.service.store.insertProvisionerJobLogs(
       jobId,
-      logs.map((l) => ({
-        created_at: new Date(l.created_at),
-        source: l.source,
-        level: l.level,
-        stage: l.stage.slice(0, maxLogStageLength),
-        output: l.output.slice(0, maxLogOutputLength),
-      })),
+      toLogRows(logs),
       maxJobLogsBytes,
       this.daemon.id,
+      notifyChannel,
     );
   }
 
@@ -193,6 +194,17 @@ export class DaemonServer implements ProvisionerDaemonApi {
     this.lastTouch = now;
     await this.service.store.touchProvisionerDaemon(this.daemon.id);
   }
+}
+
+/** A daemon's log lines as rows, trimmed to the column limits. */
+function toLogRows(logs: JobLog[]): InsertJobLog[] {
+  return logs.map((l) => ({
+    created_at: new Date(l.created_at),
+    source: l.source,
+    level: l.level,
+    stage: l.stage.slice(0, maxLogStageLength),
+    output: l.output.slice(0, maxLogOutputLength),
+  }));
 }
 
 function notOwned(jobId: string): PreconditionFailed {

@@ -12,9 +12,10 @@ import { provisionerdApiVersion, type DaemonRegistration } from '../../sdk/provi
 import { withActor } from '../../database/authz/actor-context.js';
 import { systemActors } from '../../database/authz/actors.js';
 import type { ProvisionerJobWithQueueRow } from '../../database/models.js';
-import type { Pubsub } from '../../database/postgres/pubsub.js';
+import { checkChannel, checkPayload, type Pubsub } from '../../database/postgres/pubsub.js';
+import type { Notification } from '../../database/queries/notify.js';
 import type { Store } from '../../database/store.js';
-import { Acquirer } from './acquirer.js';
+import { Acquirer, jobPostedChannel, type JobPosting } from './acquirer.js';
 import { DaemonServer } from './daemon-server.js';
 import type { JobHandlers } from './job-handlers.js';
 
@@ -38,6 +39,8 @@ export const keyRevokedChannel = 'provisioner_key_revoked';
 
 /** Channel of log hints for one job: `{created_after}` or `{end_of_logs: true}`. */
 export const jobLogsChannel = (jobId: string) => `provisioner-log-logs:${jobId}`;
+
+const endOfLogs = JSON.stringify({ end_of_logs: true });
 
 export interface PostJobParams {
   organizationId: string;
@@ -64,6 +67,12 @@ export class ProvisionerdService {
     readonly pubsub: Pubsub,
     readonly logger: Logger,
     readonly tuning: ProvisionerdTuning,
+    /**
+     * The pub/sub LISTENs on the store's own database, so a job's posting and its end of logs are
+     * NOTIFYed by the statement that writes the job (one round trip less each, delivered at
+     * commit). Otherwise (the in-memory pub/sub of unit tests) they are published after commit.
+     */
+    readonly notifyInStatements = false,
   ) {
     this.acquirer = new Acquirer(
       pubsub,
@@ -124,7 +133,8 @@ export class ProvisionerdService {
 
   /**
    * Inserts a job as the current actor (so RBAC decides who may post) and wakes daemons. The
-   * publish comes after the commit, so an acquirer that wakes always sees the row.
+   * notification is delivered at (or published after) the commit, so an acquirer that wakes always
+   * sees the row.
    */
   async postJob(p: PostJobParams): Promise<ProvisionerJobWithQueueRow> {
     const job = await this.insertJob(this.store, p);
@@ -134,22 +144,28 @@ export class ProvisionerdService {
 
   /** Inserts a job in the caller's transaction; call announceJob after it commits. */
   insertJob(tx: Store, p: PostJobParams): Promise<ProvisionerJobWithQueueRow> {
-    return tx.insertProvisionerJob({
-      id: randomUUID(),
-      organization_id: p.organizationId,
-      initiator_id: p.initiatorId,
-      provisioner: p.provisioner,
-      type: p.type,
-      input: p.input,
-      tags: normalizeProvisionerTags(p.tags),
-      file_id: p.fileId ?? null,
-    });
+    const tags = normalizeProvisionerTags(p.tags);
+    const posting: JobPosting = { organization_id: p.organizationId, provisioner: p.provisioner, tags };
+    return tx.insertProvisionerJob(
+      {
+        id: randomUUID(),
+        organization_id: p.organizationId,
+        initiator_id: p.initiatorId,
+        provisioner: p.provisioner,
+        type: p.type,
+        input: p.input,
+        tags,
+        file_id: p.fileId ?? null,
+      },
+      this.inStatement(jobPostedChannel, JSON.stringify(posting)),
+    );
   }
 
   /** Wakes a daemon for a committed job; a lost notification only delays it to the next poll. */
   async announceJob(
     job: Pick<ProvisionerJobWithQueueRow, 'organization_id' | 'provisioner' | 'tags'>,
   ): Promise<void> {
+    if (this.notifyInStatements) return; // insertJob's statement sent it, delivered at commit
     await Acquirer.publish(this.pubsub, {
       organization_id: job.organization_id,
       provisioner: job.provisioner,
@@ -157,6 +173,30 @@ export class ProvisionerdService {
     }).catch((err: unknown) =>
       this.logger.warn({ err }, 'could not publish a job posting; daemons will find it by polling'),
     );
+  }
+
+  /** The end-of-logs hint for the statement that finishes `jobId`; see publishEndOfLogsAfter. */
+  endOfLogsNotification(jobId: string): Notification | undefined {
+    return this.inStatement(jobLogsChannel(jobId), endOfLogs);
+  }
+
+  /** After a commit that finished a job with endOfLogsNotification: publishes it if no statement did. */
+  async publishEndOfLogsAfter(jobId: string): Promise<void> {
+    if (!this.notifyInStatements) await this.publishEndOfLogs(jobId);
+  }
+
+  /** The channel a log insert NOTIFYs itself, when statements notify; else publish with publishLogs. */
+  logsNotificationChannel(jobId: string): string | undefined {
+    return this.notifyInStatements ? jobLogsChannel(jobId) : undefined;
+  }
+
+  /** `message` for a statement to NOTIFY, when the pub/sub listens on the database. */
+  private inStatement(channel: string, message: string): Notification | undefined {
+    if (!this.notifyInStatements) return undefined;
+    // The same limits the pub/sub enforces on publish (names that PostgreSQL would truncate).
+    checkChannel(channel);
+    checkPayload(channel, message);
+    return { channel, message };
   }
 
   async publishLogs(jobId: string, createdAfter: number): Promise<void> {
@@ -167,7 +207,7 @@ export class ProvisionerdService {
 
   async publishEndOfLogs(jobId: string): Promise<void> {
     await this.pubsub
-      .publish(jobLogsChannel(jobId), JSON.stringify({ end_of_logs: true }))
+      .publish(jobLogsChannel(jobId), endOfLogs)
       .catch((err: unknown) => this.logger.warn({ err }, 'could not publish end of logs'));
   }
 }

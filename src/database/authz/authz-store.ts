@@ -25,9 +25,18 @@ export const policies: Policies = {
   ...replicaPolicies,
 };
 
+/** Transaction stores are reused per connection (pgStore), and so are their wrappers. */
+const txWrappers = new WeakMap<Store, Store>();
+
+function authzTxStore(tx: Store): Store {
+  let wrapped = txWrappers.get(tx);
+  if (!wrapped) txWrappers.set(tx, (wrapped = authzStore(tx)));
+  return wrapped;
+}
+
 export function authzStore(inner: Store): Store {
   const wrapped = {
-    inTx: <T>(fn: (tx: Store) => Promise<T>) => inner.inTx((tx) => fn(authzStore(tx))),
+    inTx: <T>(fn: (tx: Store) => Promise<T>) => inner.inTx((tx) => fn(authzTxStore(tx))),
   } as Store;
   for (const name of Object.keys(policies) as (keyof Policies)[]) {
     const policy = policies[name] as unknown as (ctx: object, ...args: unknown[]) => Promise<unknown>;

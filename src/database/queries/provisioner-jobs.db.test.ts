@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import pg from 'pg';
 import { pgStore, type Store } from '../store.js';
 import { normalizeProvisionerTags, provisionerTagsetContains } from '../../sdk/provisioner-tags.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.js';
@@ -182,4 +183,155 @@ test('logs: ids increase, status derived, cap sets logs_overflowed', async () =>
   assert.equal((await store.getProvisionerJobById(id))?.job_status, 'canceling');
   const failed = await store.failProvisionerJob({ id, worker_id: d, error: 'interrupted', error_code: null });
   assert.equal(failed?.job_status, 'canceled');
+});
+
+test('notify: insert, complete and fail NOTIFY in their statement, at commit, only when they write', async () => {
+  const listener = new pg.Client({ connectionString: db.url });
+  await listener.connect();
+  const heard: string[] = [];
+  listener.on('notification', (n) => heard.push(`${n.channel} ${n.payload}`));
+  await listener.query('LISTEN hangar_test_jobs');
+  // Notifications arrive in commit order: everything committed before a marker arrives before it.
+  const delivered = async () => {
+    await db.pool.query(`SELECT pg_notify('hangar_test_jobs', 'marker')`);
+    while (!heard.includes('hangar_test_jobs marker')) await new Promise((r) => setTimeout(r, 5));
+    return heard.splice(0).slice(0, -1);
+  };
+  const notify = (message: string) => ({ channel: 'hangar_test_jobs', message });
+  try {
+    const d = await daemon('notifier', { pool: 'notify' });
+    const jobParams = () => ({
+      id: randomUUID(),
+      organization_id: orgId,
+      initiator_id: userId,
+      provisioner: 'echo' as const,
+      type: 'template_version_import' as const,
+      input: {},
+      tags: normalizeProvisionerTags({ pool: 'notify' }),
+      file_id: null,
+    });
+    const posted = await store.insertProvisionerJob(jobParams(), notify('posted'));
+    assert.equal('pg_notified' in posted, false);
+    assert.equal(posted.queue_position >= 1, true);
+    assert.deepEqual(await delivered(), ['hangar_test_jobs posted']);
+
+    // In a transaction the notification waits for the commit and vanishes with a rollback.
+    await assert.rejects(
+      store.inTx(async (tx) => {
+        await tx.insertProvisionerJob(jobParams(), notify('rolled back'));
+        throw new Error('roll back');
+      }),
+    );
+    assert.deepEqual(await delivered(), []);
+
+    const acquire = () =>
+      store.acquireProvisionerJob({
+        worker_id: d,
+        organization_id: orgId,
+        provisioners: ['echo'],
+        tags: normalizeProvisionerTags({ pool: 'notify' }),
+      });
+    assert.equal((await acquire())?.id, posted.id);
+    const line = {
+      created_at: new Date(),
+      source: 'provisioner' as const,
+      level: 'info' as const,
+      stage: 'Plan',
+    };
+    const ids = await store.insertProvisionerJobLogs(
+      posted.id,
+      [
+        { ...line, output: 'a' },
+        { ...line, output: 'b' },
+      ],
+      1000,
+      d,
+      'hangar_test_jobs',
+    );
+    assert.equal(ids.length, 2);
+    const hint = (await delivered()).map((m) => JSON.parse(m.replace('hangar_test_jobs ', '')));
+    assert.deepEqual(hint, [{ created_after: Number(ids[0]) - 1 }]);
+    // Nothing inserted (over the cap): no hint.
+    assert.deepEqual(
+      await store.insertProvisionerJobLogs(
+        posted.id,
+        [{ ...line, output: 'x'.repeat(2000) }],
+        1000,
+        d,
+        'hangar_test_jobs',
+      ),
+      [],
+    );
+    assert.deepEqual(await delivered(), []);
+    const done = await store.completeProvisionerJob(posted.id, d, { notify: notify('completed') });
+    assert.equal(done?.job_status, 'succeeded');
+    assert.equal(done !== undefined && 'pg_notified' in done, false);
+    // A second completion matches no row: nothing is announced.
+    assert.equal(await store.completeProvisionerJob(posted.id, d, { notify: notify('again') }), undefined);
+    assert.deepEqual(await delivered(), ['hangar_test_jobs completed']);
+
+    const second = await store.insertProvisionerJob(jobParams());
+    assert.equal((await acquire())?.id, second.id);
+    const failure = { id: second.id, worker_id: d, error: 'boom', error_code: null };
+    assert.equal((await store.failProvisionerJob(failure, notify('failed')))?.job_status, 'failed');
+    assert.equal(await store.failProvisionerJob(failure, notify('failed again')), undefined);
+    assert.deepEqual(await delivered(), ['hangar_test_jobs failed']);
+  } finally {
+    await listener.end();
+  }
+});
+
+test('complete: the final lines go in with the completion, under the cap, only for the owner', async () => {
+  const d = await daemon('finisher', { pool: 'final' });
+  const other = await daemon('other', { pool: 'final' });
+  const line = (output: string) => ({
+    created_at: new Date(),
+    source: 'provisioner' as const,
+    level: 'info' as const,
+    stage: 'Apply',
+    output,
+  });
+  const run = async () => {
+    const id = await job({ pool: 'final' });
+    const got = await store.acquireProvisionerJob({
+      worker_id: d,
+      organization_id: orgId,
+      provisioners: ['echo'],
+      tags: normalizeProvisionerTags({ pool: 'final' }),
+    });
+    assert.equal(got?.id, id);
+    return id;
+  };
+  const outputs = async (id: string) => (await store.listProvisionerJobLogsAfter(id, 0)).map((l) => l.output);
+
+  const a = await run();
+  await store.insertProvisionerJobLogs(a, [line('first')], 12, d);
+  // Not the owner: nothing is written, nothing completes.
+  assert.equal(
+    await store.completeProvisionerJob(a, other, { logs: { lines: [line('x')], capBytes: 12 } }),
+    undefined,
+  );
+  const done = await store.completeProvisionerJob(a, d, {
+    logs: { lines: [line('2nd'), line('3rd')], capBytes: 12 },
+  });
+  assert.equal(done?.job_status, 'succeeded');
+  assert.equal(done?.logs_length, 11);
+  assert.equal(done?.logs_overflowed, false);
+  assert.equal(done !== undefined && 'fits' in done, false);
+  assert.deepEqual(await outputs(a), ['first', '2nd', '3rd']);
+
+  // Lines past the cap are dropped and the job marked overflowed; it still completes.
+  const b = await run();
+  const over = await store.completeProvisionerJob(b, d, { logs: { lines: [line('too long')], capBytes: 4 } });
+  assert.equal(over?.job_status, 'succeeded');
+  assert.equal(over?.logs_overflowed, true);
+  assert.equal(over?.logs_length, 0);
+  assert.deepEqual(await outputs(b), []);
+
+  // No lines: nothing about the logs changes.
+  const c = await run();
+  await store.insertProvisionerJobLogs(c, [line('full')], 4, d);
+  const plain = await store.completeProvisionerJob(c, d);
+  assert.equal(plain?.logs_overflowed, false);
+  assert.equal(plain?.logs_length, 4);
 });

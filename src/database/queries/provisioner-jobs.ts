@@ -1,5 +1,7 @@
 /** SQL for the provisioner job queue (coder-behaviour.md §2.3): post, acquire, heartbeat, finish, cancel, reap. */
 import { many, one, type Queryable } from '../db.js';
+import { notificationParams, notifiedColumn, withoutNotified, type Notification } from './notify.js';
+import { logBytes, logLineParams, logLinesFrom, type InsertJobLog } from './provisioner-job-logs.js';
 import type { ProvisionerJobRow, ProvisionerJobWithQueueRow } from '../models.js';
 import type {
   ProvisionerJobStatus,
@@ -25,6 +27,11 @@ export interface AcquireProvisionerJobParams {
   tags: Record<string, string>;
 }
 
+export interface FinalJobLogs {
+  lines: InsertJobLog[];
+  capBytes: number;
+}
+
 export interface FailProvisionerJobParams {
   id: string;
   /** The daemon that must own the job; null for the reaper, which fails any unfinished job. */
@@ -34,8 +41,11 @@ export interface FailProvisionerJobParams {
 }
 
 export interface ProvisionerJobQueries {
-  /** Returns the job with its queue position, read in the same statement. */
-  insertProvisionerJob(p: InsertProvisionerJobParams): Promise<ProvisionerJobWithQueueRow>;
+  /** Returns the job with its queue position, read in the same statement; sends `notify` with it. */
+  insertProvisionerJob(
+    p: InsertProvisionerJobParams,
+    notify?: Notification,
+  ): Promise<ProvisionerJobWithQueueRow>;
   /** Exactly-once FIFO acquisition: one statement, FOR UPDATE SKIP LOCKED. */
   acquireProvisionerJob(p: AcquireProvisionerJobParams): Promise<ProvisionerJobRow | undefined>;
   getProvisionerJobById(id: string): Promise<ProvisionerJobWithQueueRow | undefined>;
@@ -47,9 +57,24 @@ export interface ProvisionerJobQueries {
   ): Promise<ProvisionerJobWithQueueRow[]>;
   /** The heartbeat: bumps updated_at when the worker still owns the unfinished job. */
   heartbeatProvisionerJob(id: string, workerId: string): Promise<{ canceled_at: Date | null } | undefined>;
-  completeProvisionerJob(id: string, workerId: string): Promise<ProvisionerJobRow | undefined>;
-  /** A job that was being canceled ends canceled (its error is kept in the log instead). */
-  failProvisionerJob(p: FailProvisionerJobParams): Promise<ProvisionerJobRow | undefined>;
+  /**
+   * Completes the worker's unfinished job; with `logs`, stores the daemon's last lines in the same
+   * statement (under the job's byte cap, else marking it overflowed); sends `notify` only when it
+   * completes the job.
+   */
+  completeProvisionerJob(
+    id: string,
+    workerId: string,
+    opts?: { logs?: FinalJobLogs; notify?: Notification },
+  ): Promise<ProvisionerJobRow | undefined>;
+  /**
+   * A job that was being canceled ends canceled (its error is kept in the log instead). Sends
+   * `notify` only when it fails the job.
+   */
+  failProvisionerJob(
+    p: FailProvisionerJobParams,
+    notify?: Notification,
+  ): Promise<ProvisionerJobRow | undefined>;
   /** Pending jobs end canceled at once; running ones become canceling. */
   cancelProvisionerJob(id: string): Promise<ProvisionerJobRow | undefined>;
   /** Takes the reaper's transaction-scoped advisory lock; false when another replica holds it. */
@@ -77,9 +102,9 @@ export const withQueue = `
 
 export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
   return {
-    async insertProvisionerJob(p) {
+    async insertProvisionerJob(p, notify) {
       // The count runs on the statement's snapshot, which does not hold the new row: it is last.
-      return (await one<ProvisionerJobWithQueueRow>(
+      const row = await one<ProvisionerJobWithQueueRow>(
         db,
         `WITH j AS (
            INSERT INTO provisioner_jobs (id, organization_id, initiator_id, provisioner, type, input, tags, file_id)
@@ -87,7 +112,9 @@ export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
          ), q AS (
            SELECT count(*)::int + 1 AS n FROM provisioner_jobs WHERE started_at IS NULL AND completed_at IS NULL
          )
-         SELECT j.*, q.n AS queue_position, q.n AS queue_size, NULL::text AS worker_name FROM j, q`,
+         SELECT j.*, q.n AS queue_position, q.n AS queue_size, NULL::text AS worker_name,
+           ${notifiedColumn(9, 10)}
+         FROM j, q`,
         [
           p.id,
           p.organization_id,
@@ -97,8 +124,10 @@ export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
           JSON.stringify(p.input ?? {}),
           JSON.stringify(p.tags),
           p.file_id,
+          ...notificationParams(notify),
         ],
-      ))!;
+      );
+      return withoutNotified(row)!;
     },
     acquireProvisionerJob: (p) =>
       one(
@@ -132,21 +161,53 @@ export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
          WHERE id = $1 AND worker_id = $2 AND completed_at IS NULL RETURNING canceled_at`,
         [id, workerId],
       ),
-    completeProvisionerJob: (id, workerId) =>
-      one(
+    async completeProvisionerJob(id, workerId, { logs, notify } = {}) {
+      const lines = logs?.lines ?? [];
+      // `owned` locks the job's latest version, so `fits` and the update below see the same
+      // logs_length (a concurrent writer waits): the cap holds as in insertProvisionerJobLogs.
+      const row = await one<ProvisionerJobRow & { fits?: boolean }>(
         db,
-        `UPDATE provisioner_jobs SET completed_at = clock_timestamp(), updated_at = clock_timestamp()
-         WHERE id = $1 AND worker_id = $2 AND completed_at IS NULL RETURNING *`,
-        [id, workerId],
-      ),
-    failProvisionerJob: (p) =>
-      one(
-        db,
-        `UPDATE provisioner_jobs SET completed_at = clock_timestamp(), updated_at = clock_timestamp(),
-           error = CASE WHEN canceled_at IS NULL THEN $3 END,
-           error_code = CASE WHEN canceled_at IS NULL THEN $4 END
-         WHERE id = $1 AND ($2::uuid IS NULL OR worker_id = $2) AND completed_at IS NULL RETURNING *`,
-        [p.id, p.worker_id, p.error, p.error_code],
+        `WITH owned AS (
+           SELECT id, $3 = 0 OR logs_length + $3 <= $4 AS fits FROM provisioner_jobs
+           WHERE id = $1 AND worker_id = $2 AND completed_at IS NULL FOR NO KEY UPDATE
+         ), done AS (
+           UPDATE provisioner_jobs j SET completed_at = clock_timestamp(), updated_at = clock_timestamp(),
+             logs_length = j.logs_length + CASE WHEN o.fits THEN $3 ELSE 0 END,
+             logs_overflowed = j.logs_overflowed OR NOT o.fits
+           FROM owned o WHERE j.id = o.id
+           RETURNING j.*, o.fits
+         ), logged AS (
+           INSERT INTO provisioner_job_logs (job_id, created_at, source, level, stage, output)
+           SELECT d.id, t.created_at, t.source, t.level, t.stage, t.output
+           FROM done d, ${logLinesFrom(5)}
+           WHERE d.fits
+           ORDER BY t.n
+         )
+         SELECT *, ${notifiedColumn(10, 11)} FROM done`,
+        [
+          id,
+          workerId,
+          logBytes(lines),
+          logs?.capBytes ?? 0,
+          ...logLineParams(lines),
+          ...notificationParams(notify),
+        ],
+      );
+      if (!row) return undefined;
+      const { fits: _, ...job } = withoutNotified(row)!;
+      return job;
+    },
+    failProvisionerJob: async (p, notify) =>
+      withoutNotified(
+        await one<ProvisionerJobRow>(
+          db,
+          `UPDATE provisioner_jobs SET completed_at = clock_timestamp(), updated_at = clock_timestamp(),
+             error = CASE WHEN canceled_at IS NULL THEN $3 END,
+             error_code = CASE WHEN canceled_at IS NULL THEN $4 END
+           WHERE id = $1 AND ($2::uuid IS NULL OR worker_id = $2) AND completed_at IS NULL
+           RETURNING *, ${notifiedColumn(5, 6)}`,
+          [p.id, p.worker_id, p.error, p.error_code, ...notificationParams(notify)],
+        ),
       ),
     cancelProvisionerJob: (id) =>
       one(
