@@ -248,8 +248,14 @@ function addInto(acc: Record<string, number[]>, x: Record<string, number>, scale
   for (const [k, v] of Object.entries(x)) (acc[k] ??= []).push(r2(v * scale));
 }
 
-const medians = (acc: Record<string, number[]>) =>
-  Object.fromEntries(Object.entries(acc).map(([k, v]) => [k, r2(median(v))]));
+/** Medians by key; a key missing from a run counts as 0 there, and keys under 0.01 are left out. */
+function medians(acc: Record<string, number[]>, runs = Math.max(...Object.values(acc).map((v) => v.length))) {
+  return Object.fromEntries(
+    Object.entries(acc)
+      .map(([k, v]) => [k, r2(median([...v, ...Array<number>(runs - v.length).fill(0)]))] as const)
+      .filter(([, v]) => v >= 0.01),
+  );
+}
 
 // --- orchestrator -------------------------------------------------------------------------------
 
@@ -388,6 +394,7 @@ async function orchestrate(): Promise<void> {
     const latency: Record<Subject, number[]> = { openssh: [], hangar: [] };
     const sshMBps: Record<Subject, number[]> = { openssh: [], hangar: [] };
     const sshCpu: Record<Subject, Record<string, number[]>> = { openssh: {}, hangar: {} };
+    const connectCpu: Record<Subject, Record<string, number[]>> = { openssh: {}, hangar: {} };
     const pfMBps: Record<PfSubject, number[]> = { direct: [], forward: [] };
     const pfCpu: Record<string, number[]> = {};
     const sink = async (port: number) =>
@@ -404,8 +411,11 @@ async function orchestrate(): Promise<void> {
     for (let r = 0; r < rounds; r++) {
       const order: Subject[] = r % 2 ? ['hangar', 'openssh'] : ['openssh', 'hangar'];
       for (const s of order) {
-        for (let i = 0; i < latencyRuns; i++)
-          latency[s].push((await runSsh(sshConfig, hosts[s], 'true')).seconds * 1000);
+        for (let i = 0; i < latencyRuns; i++) {
+          const run = await runSsh(sshConfig, hosts[s], 'true', serverPids[s]);
+          latency[s].push(run.seconds * 1000);
+          addInto(connectCpu[s], run.client, 1000);
+        }
         const run = await runSsh(sshConfig, hosts[s], `head -c ${bytes} /dev/zero`, serverPids[s]);
         addInto(sshCpu[s], run.client, GiB / bytes);
         sshMBps[s].push(bytes / MiB / run.seconds);
@@ -437,6 +447,11 @@ async function orchestrate(): Promise<void> {
       MiB: bytes / MiB,
       loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
       ssh_true_ms: { openssh: lat('openssh'), hangar: lat('hangar') },
+      // CPU-milliseconds per `ssh HOST true`, by process.
+      ssh_true_cpu_ms_per_connection: {
+        openssh: medians(connectCpu.openssh),
+        hangar: medians(connectCpu.hangar),
+      },
       ssh_cat_MiBps: { openssh: r1(median(sshMBps.openssh)), hangar: r1(median(sshMBps.hangar)) },
       ssh_cat_cpu_s_per_GiB: { openssh: medians(sshCpu.openssh), hangar: medians(sshCpu.hangar) },
       port_forward_MiBps: { direct: r1(median(pfMBps.direct)), forward: r1(median(pfMBps.forward)) },
