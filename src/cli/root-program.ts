@@ -1,7 +1,7 @@
 /**
  * The `hangar` program itself: its global options and the settings every subcommand inherits,
  * without any subcommand. root.ts adds the whole tree; main.ts adds a single one for the commands
- * that must start fast (see fastCommand).
+ * that must start fast (fastCommands there).
  */
 import { Command, Option } from 'commander';
 
