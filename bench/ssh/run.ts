@@ -316,6 +316,7 @@ async function orchestrate(): Promise<void> {
     // ssh ends its ProxyCommand with SIGHUP, which would lose the profile without on-hup.cjs.
     const wrapper = path.join(dir, 'hangar-profiled');
     writeFileSync(path.join(dir, 'on-hup.cjs'), 'process.on("SIGHUP", () => process.exit(0));\n');
+    if (profile) mkdirSync(path.join(profile, 'cli'), { recursive: true });
     if (profile)
       writeFileSync(
         wrapper,
