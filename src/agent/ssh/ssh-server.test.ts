@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { runProcess, startAgentSsh, type AgentSsh } from '../../../test/support/agent-ssh.js';
 import { startTerminal } from '../../../test/support/terminal.js';
 import { defaultSftpServerPaths } from './session.js';
+import { sshCiphers } from './ssh-server.js';
 
 let agent: AgentSsh;
 
@@ -82,4 +83,25 @@ test('sftp: put and get a file through the sftp subsystem', async () => {
   );
   assert.equal(r.code, 0, r.stderr);
   assert.equal(await readFile(path.join(dir, 'back.txt'), 'utf8'), 'payload\n');
+});
+
+test('OpenSSH with its default ciphers negotiates AES, never the slow JavaScript chacha20-poly1305', async () => {
+  const r = await runProcess('ssh', [...agent.sshOpts(), '-v', 'dev@127.0.0.1', 'true']);
+  assert.equal(r.code, 0, r.stderr);
+  const chosen = [...r.stderr.matchAll(/kex: (?:server->client|client->server) cipher: (\S+)/g)].map(
+    (m) => m[1],
+  );
+  assert.equal(chosen.length, 2, r.stderr);
+  for (const c of chosen) assert.ok(sshCiphers.includes(c as never) && !c!.startsWith('chacha20'), c);
+  // A client that insists on chacha20 only is refused rather than served slowly.
+  const chacha = await runProcess('ssh', [
+    ...agent.sshOpts(),
+    '-o',
+    'Ciphers=chacha20-poly1305@openssh.com',
+    '-v',
+    'dev@127.0.0.1',
+    'true',
+  ]);
+  assert.notEqual(chacha.code, 0);
+  assert.match(chacha.stderr, /no matching cipher/);
 });

@@ -5,7 +5,7 @@
  * only).
  */
 import { Command } from 'commander';
-import { tcpTarget } from '../../sdk/tunnel/index.js';
+import { tcpTarget } from '../../sdk/tunnel/target.js';
 import { collectCommaList } from '../comma-list.js';
 import { CliError, ExitCode } from '../errors.js';
 import { authedClient } from '../session.js';

@@ -41,7 +41,8 @@ export function sshCommand(): Command {
       .action(async (ref: string, command: string[], flags: SshFlags, cmd: Command) => {
         const client = await authedClient(cmd);
         const agent = await resolveAgent(client, ref, { autostart: !flags.disableAutostart });
-        if (!flags.waited) await waitForAgent(client, agent.id, { wait: shouldWait(flags.wait, agent) });
+        if (!flags.waited)
+          await waitForAgent(client, agent.id, { wait: shouldWait(flags.wait, agent), agent });
         if (flags.stdio) {
           const socket = await dialAgent(client, agent.id, 'ssh');
           process.stdin.pipe(socket);

@@ -5,7 +5,6 @@
  * far are shown and a notice says the scripts still run. A failed or timed-out startup is a
  * warning, not an error: the workspace may still be usable.
  */
-import WebSocket from 'ws';
 import type { HangarClient } from '../../sdk/hangar-client.js';
 import { SessionTokenHeader } from '../../sdk/headers.js';
 import { sleep } from '../../sdk/sleep.js';
@@ -22,6 +21,8 @@ export interface AgentWaitOptions {
   wait: boolean;
   pollMs?: number;
   out?: NodeJS.WriteStream;
+  /** The agent as just fetched (resolveAgent), which saves the first request. */
+  agent?: WorkspaceAgent;
 }
 
 /** `auto`: wait when a script blocks login (`start_blocks_login`), as Coder decides. */
@@ -80,8 +81,11 @@ class StageWriter {
 const msBetween = (a?: string, b?: string) =>
   a && b ? Math.max(0, new Date(a).getTime() - new Date(b).getTime()) : undefined;
 
-/** Follows the agent's logs over the WebSocket until `stop()`; resolves when the socket closes. */
-function followLogs(
+/**
+ * Follows the agent's logs over the WebSocket until `stop()`; `closed` resolves when the socket
+ * closes. `ws` is loaded only here, so `hangar ssh --stdio` does not load it when nothing waits.
+ */
+async function followLogs(
   client: HangarClient,
   agentId: string,
   after: number,
@@ -90,6 +94,7 @@ function followLogs(
   const headers: Record<string, string> = client.sessionToken
     ? { [SessionTokenHeader]: client.sessionToken }
     : {};
+  const { default: WebSocket } = await import('ws');
   const ws = new WebSocket(client.agents.followLogsUrl(agentId, after), {
     headers,
     perMessageDeflate: false,
@@ -121,7 +126,7 @@ export async function waitForAgent(
   const pollMs = opts.pollMs ?? 500;
   const never = new AbortController().signal;
   const fetch = () => client.agents.get(agentId);
-  let agent = await fetch();
+  let agent = opts.agent ?? (await fetch());
   const w = new StageWriter(
     opts.out ?? process.stderr,
     new Map(agent.log_sources.map((s) => [s.id, s.display_name])),
@@ -169,7 +174,7 @@ export async function waitForAgent(
     // Following only makes sense while there is something to wait for.
     if (opts.wait && starting(agent.lifecycle_state)) {
       w.note('==> To connect at once, run again with --wait=no (or HANGAR_SSH_WAIT=no).');
-      const stream = followLogs(client, agentId, w.after, (l) => w.log(l));
+      const stream = await followLogs(client, agentId, w.after, (l) => w.log(l));
       await until((a) => !starting(a.lifecycle_state));
       stream.stop();
       await stream.closed;

@@ -5,7 +5,7 @@
  * ways). Closing stops the listeners and ends every forwarded connection.
  */
 import net from 'node:net';
-import { spliceStreams } from '../../../sdk/tunnel/index.js';
+import { spliceStreams } from '../../../sdk/tunnel/splice.js';
 import { CliError } from '../../errors.js';
 import { hostPort, type PortMapping } from './port-spec.js';
 

@@ -9,7 +9,8 @@ import { Conflict } from '../../../sdk/errors.js';
 import type { HangarClient } from '../../../sdk/hangar-client.js';
 import { SessionTokenHeader } from '../../../sdk/headers.js';
 import { sleep } from '../../../sdk/sleep.js';
-import { dialRawUpgrade } from '../../../sdk/tunnel/index.js';
+// Not the tunnel's index: the CLI needs only the client leg, not the multiplexer.
+import { dialRawUpgrade } from '../../../sdk/tunnel/raw-upgrade.js';
 import type { Workspace, WorkspaceAgent } from '../../../sdk/workspaces.js';
 import { CliError, ExitCode } from '../../errors.js';
 import { followBuild, runBuild } from './build.js';
