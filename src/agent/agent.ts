@@ -42,6 +42,10 @@ export interface AgentOptions {
   scriptTimings?: Pick<ScriptServicesOptions, 'killGraceMs' | 'pipeWaitMs' | 'metadataReportIntervalMs'>;
   /** How long a web terminal outlives its last client (default 5 minutes). */
   reconnectingPtyTimeoutMs?: number;
+  /** The API client to use (scale tests pass one that times every call). */
+  client?: AgentClient;
+  /** Produces metadata values instead of running the items' scripts (simulated agents). */
+  collectMetadata?: ScriptServicesOptions['collectMetadata'];
 }
 
 export class Agent {
@@ -56,7 +60,7 @@ export class Agent {
   private appHealth: AppHealthReporter | undefined;
 
   constructor(private readonly opts: AgentOptions) {
-    this.client = new AgentClient(opts.url, opts.token);
+    this.client = opts.client ?? new AgentClient(opts.url, opts.token);
     this.services = new ScriptServices({
       client: this.client,
       token: opts.token,
@@ -65,6 +69,7 @@ export class Agent {
       logDir: opts.logDir ?? path.join(this.stateDir, 'logs'),
       scriptDataDir: opts.scriptDataDir ?? this.stateDir,
       ...opts.scriptTimings,
+      collectMetadata: opts.collectMetadata,
     });
   }
 

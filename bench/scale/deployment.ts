@@ -1,0 +1,117 @@
+// The deployment both scale benchmarks load: one `hangar server` (3 built-in echo daemons) on the
+// PostgreSQL of HANGAR_TEST_POSTGRES_URL, an owner logged in through the CLI, and `count`
+// scale-test workspaces made by `hangar scaletest create-workspaces` (real builds, real rows).
+import { readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import pg from 'pg';
+import type { MetricSummary } from '../../src/cli/scaletest/metrics.js';
+import { HangarClient } from '../../src/sdk/hangar-client.js';
+import { cliOwner, startCliSession, type CliSession } from '../../test/support/cli-session.js';
+
+export interface Deployment {
+  session: CliSession;
+  client: HangarClient;
+  /** Runs `hangar scaletest …` (as the owner) and returns its JSON rows. */
+  scaletest(args: string[], timeoutMs: number, onStderr?: (line: string) => void): Promise<MetricSummary[]>;
+  /** Process ids of this deployment's PostgreSQL (the postmaster and its children). */
+  postgresPids(): number[];
+  stop(): Promise<void>;
+}
+
+export async function startDeployment(): Promise<Deployment> {
+  const session = await startCliSession({ extraArgs: ['--provisioner-daemons', '3'] });
+  const client = new HangarClient(session.server.url);
+  client.sessionToken = (
+    await client.users.login({ email: cliOwner.email, password: cliOwner.password })
+  ).session_token;
+  // The postmaster is the parent of a backend: ask one for its pid.
+  const db = new pg.Client({ connectionString: session.server.postgresUrl });
+  await db.connect();
+  const backend = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  const postmaster = parentOf(backend);
+  await db.end();
+  return {
+    session,
+    client,
+    async scaletest(args, timeoutMs, onStderr) {
+      const { spawn } = await import('node:child_process');
+      const { hangarBin } = await import('../../test/support/server.js');
+      const child = spawn(process.execPath, [hangarBin, 'scaletest', ...args, '-o', 'json'], {
+        env: { ...process.env, HANGAR_CONFIG_DIR: session.configDir, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        for (const line of d.toString().split('\n')) if (line) onStderr?.(line);
+      });
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+      clearTimeout(timer);
+      if (!out.trim()) throw new Error(`hangar scaletest ${args.join(' ')} exited ${code}:\n${err}`);
+      return JSON.parse(out) as MetricSummary[];
+    },
+    postgresPids: () => [postmaster, ...childrenOf(postmaster)],
+    stop: () => session.stop(),
+  };
+}
+
+const stat = (pid: number) =>
+  readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+
+function parentOf(pid: number): number {
+  return Number(stat(pid)[1]);
+}
+
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (parentOf(Number(name)) === pid) out.push(Number(name));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out;
+}
+
+const ticks = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) the processes have used so far; vanished ones count 0. */
+export function cpuSeconds(pids: number[]): number {
+  let sum = 0;
+  for (const pid of pids) {
+    try {
+      const f = stat(pid);
+      sum += (Number(f[11]) + Number(f[12])) / ticks;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return sum;
+}
+
+/** Resident memory of a process, in MB. */
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+export const loadAverage = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
+/** Seeds `count` running scale-test workspaces (each its own user) and returns the run's rows. */
+export async function seedWorkspaces(d: Deployment, count: number): Promise<MetricSummary[]> {
+  return d.scaletest(
+    ['create-workspaces', '--count', String(count), '--concurrency', '20', '--no-cleanup'],
+    60 * 60_000,
+  );
+}
