@@ -1,6 +1,7 @@
 // The deployment both scale benchmarks load: one `hangar server` (3 built-in echo daemons) on the
 // PostgreSQL of HANGAR_TEST_POSTGRES_URL, an owner logged in through the CLI, and `count`
 // scale-test workspaces made by `hangar scaletest create-workspaces` (real builds, real rows).
+// HANGAR_BENCH_PROFILE=<dir> writes a CPU profile of the server there.
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
@@ -19,7 +20,12 @@ export interface Deployment {
 }
 
 export async function startDeployment(): Promise<Deployment> {
-  const session = await startCliSession({ extraArgs: ['--provisioner-daemons', '3'] });
+  const profile = process.env.HANGAR_BENCH_PROFILE;
+  const session = await startCliSession({
+    extraArgs: ['--provisioner-daemons', '3'],
+    // A CPU profile of the server, written when it exits.
+    nodeArgs: profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [],
+  });
   const client = new HangarClient(session.server.url);
   client.sessionToken = (
     await client.users.login({ email: cliOwner.email, password: cliOwner.password })
