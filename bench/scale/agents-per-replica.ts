@@ -7,10 +7,11 @@
 // phase, this samples the server's RSS and CPU and the CPU of that PostgreSQL's processes (/proc).
 // Steps go up until p95 passes 100 ms or calls fail. Baseline in the same run: the server with no
 // agents (RSS, CPU, PostgreSQL CPU over the same length of time).
-// Run: npm run build && HANGAR_TEST_POSTGRES_URL=postgres://… node dist/bench/scale/agents-per-replica.js [steps=500,1000,2000,3000] [seconds=60]
+// Run: npm run build && HANGAR_TEST_POSTGRES_URL=postgres://… node dist/bench/scale/agents-per-replica.js [steps=250,500,1000,2000,3000] [seconds=60]
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   cpuSeconds,
+  cpuUsed,
   loadAverage,
   rssMb,
   seedWorkspaces,
@@ -18,7 +19,7 @@ import {
   type Deployment,
 } from './deployment.js';
 
-const steps = (process.argv[2] ?? '500,1000,2000,3000').split(',').map(Number);
+const steps = (process.argv[2] ?? '250,500,1000,2000,3000').split(',').map(Number);
 const seconds = Number(process.argv[3] ?? 60);
 const goalMs = 100;
 
@@ -32,24 +33,33 @@ interface Sample {
   rss: number;
   coderdCpu: number;
   postgresCpu: number;
+  /** The `simulate-agents` process: a saturated load generator inflates every latency. */
+  generatorCpu: number;
   load: string;
 }
 
-/** Server RSS and CPU shares of coderd and PostgreSQL (in cores) over `ms` from now. */
-async function sample(d: Deployment, ms: number): Promise<Pick<Sample, 'rss' | 'coderdCpu' | 'postgresCpu'>> {
+/** Server RSS and the CPU (in cores) of coderd, PostgreSQL and the load generator over `ms` from now. */
+async function sample(
+  d: Deployment,
+  ms: number,
+  generator?: number,
+): Promise<Pick<Sample, 'rss' | 'coderdCpu' | 'postgresCpu' | 'generatorCpu'>> {
   const server = d.session.server.pid;
-  const pids = d.postgresPids();
-  const c0 = cpuSeconds([server]);
-  const p0 = cpuSeconds(pids);
+  const pids = () => [server, ...(generator ? [generator] : []), ...d.postgresPids()];
+  const before = cpuSeconds(pids());
   const t0 = performance.now();
   await sleep(ms);
+  const after = cpuSeconds(pids());
   const s = (performance.now() - t0) / 1000;
-  const cores = (x: number) => Math.round((x / s) * 100) / 100;
+  const used = (keep: (pid: number) => boolean) => {
+    const only = (m: Map<number, number>) => new Map([...m].filter(([pid]) => keep(pid)));
+    return Math.round((cpuUsed(only(before), only(after)) / s) * 100) / 100;
+  };
   return {
     rss: rssMb(server),
-    coderdCpu: cores(cpuSeconds([server]) - c0),
-    // Backends started meanwhile are missed at the start; the pool's are long-lived.
-    postgresCpu: cores(cpuSeconds(d.postgresPids()) - p0),
+    coderdCpu: used((pid) => pid === server),
+    postgresCpu: used((pid) => pid !== server && pid !== generator),
+    generatorCpu: used((pid) => pid === generator),
   };
 }
 
@@ -68,10 +78,10 @@ async function step(d: Deployment, agents: number): Promise<Sample> {
       '0',
     ],
     seconds * 1000 + 30 * 60_000,
-    (line) => {
+    (line, pid) => {
       // Steady phase: skip the first 15 s (one full metadata cycle after the last agent started).
       if (line.startsWith('Agents running'))
-        measured = sleep(15_000).then(() => sample(d, (seconds - 20) * 1000));
+        measured = sleep(15_000).then(() => sample(d, (seconds - 20) * 1000, pid));
     },
   );
   const steady = rows.find((r) => r.metric === 'agent API, steady (all calls)')!;
@@ -124,12 +134,12 @@ console.log(
   `agents per replica, 2 metadata items each every 10 s, ${seconds} s per step (steady ${seconds - 20} s sampled)`,
 );
 console.log(
-  '| agents | agent API calls | errors | disconnects | p50 ms | p95 ms | coderd RSS MB | coderd CPU (cores) | PostgreSQL CPU (cores) | load average |',
+  '| agents | agent API calls | errors | disconnects | p50 ms | p95 ms | coderd RSS MB | coderd CPU (cores) | PostgreSQL CPU (cores) | load generator CPU (cores) | load average |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results)
   console.log(
-    `| ${r.agents} | ${r.calls} | ${r.errors} | ${r.dropped} | ${r.p50 ?? '-'} | ${r.p95 ?? '-'} | ${r.rss} | ${r.coderdCpu} | ${r.postgresCpu} | ${r.load} |`,
+    `| ${r.agents} | ${r.calls} | ${r.errors} | ${r.dropped} | ${r.p50 ?? '-'} | ${r.p95 ?? '-'} | ${r.rss} | ${r.coderdCpu} | ${r.postgresCpu} | ${r.generatorCpu} | ${r.load} |`,
   );
 if (best) {
   const perThousand = Math.round(((best.rss - idle.rss) / best.agents) * 1000);

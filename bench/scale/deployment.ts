@@ -13,7 +13,11 @@ export interface Deployment {
   session: CliSession;
   client: HangarClient;
   /** Runs `hangar scaletest …` (as the owner) and returns its JSON rows. */
-  scaletest(args: string[], timeoutMs: number, onStderr?: (line: string) => void): Promise<MetricSummary[]>;
+  scaletest(
+    args: string[],
+    timeoutMs: number,
+    onStderr?: (line: string, pid: number) => void,
+  ): Promise<MetricSummary[]>;
   /** Process ids of this deployment's PostgreSQL (the postmaster and its children). */
   postgresPids(): number[];
   stop(): Promise<void>;
@@ -51,7 +55,7 @@ export async function startDeployment(): Promise<Deployment> {
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => {
         err += d.toString();
-        for (const line of d.toString().split('\n')) if (line) onStderr?.(line);
+        for (const line of d.toString().split('\n')) if (line) onStderr?.(line, child.pid!);
       });
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
@@ -88,17 +92,24 @@ function childrenOf(pid: number): number[] {
 
 const ticks = 100; // USER_HZ on Linux
 
-/** CPU seconds (user + system) the processes have used so far; vanished ones count 0. */
-export function cpuSeconds(pids: number[]): number {
-  let sum = 0;
+/** CPU seconds (user + system) each process has used so far; vanished ones are left out. */
+export function cpuSeconds(pids: number[]): Map<number, number> {
+  const out = new Map<number, number>();
   for (const pid of pids) {
     try {
       const f = stat(pid);
-      sum += (Number(f[11]) + Number(f[12])) / ticks;
+      out.set(pid, (Number(f[11]) + Number(f[12])) / ticks);
     } catch {
       // Gone meanwhile.
     }
   }
+  return out;
+}
+
+/** CPU seconds used between two readings: processes started meanwhile count from 0. */
+export function cpuUsed(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, s] of after) sum += s - (before.get(pid) ?? 0);
   return sum;
 }
 

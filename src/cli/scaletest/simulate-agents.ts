@@ -130,6 +130,7 @@ export function simulateAgentsCommand(): Command {
       logs?.stop();
     } finally {
       stopping = true;
+      latency.startShutdownPhase();
       await runPool(agents, flags.concurrency, (a) => stopped.time(() => a.close()).catch(() => {}));
       await rm(stateRoot, { recursive: true, force: true });
     }

@@ -1,7 +1,8 @@
 /**
  * The agent API latency a simulated agent sees: an agent client that times every call into a
  * Metric per endpoint, split into the start-up phase (manifest, start-up, lifecycle while agents
- * are still starting) and the steady phase (metadata and logs once every agent runs), because
+ * are still starting), the steady phase (metadata and logs once every agent runs) and the
+ * shutdown (lifecycle reports of every agent at once), because
  * only the steady phase answers "how many agents can one replica carry".
  */
 import { AgentClient } from '../../sdk/agent-client.js';
@@ -12,10 +13,15 @@ export class AgentApiLatency {
   private readonly metrics = new Map<string, Metric>();
   /** Every call of the steady phase, whatever its endpoint: the figure the limits are judged by. */
   readonly steady = new Metric('agent API, steady (all calls)');
-  private phase: 'start-up' | 'steady' = 'start-up';
+  private phase: 'start-up' | 'steady' | 'shutdown' = 'start-up';
 
   startSteadyPhase(): void {
     this.phase = 'steady';
+  }
+
+  /** The shutdown's lifecycle reports come all at once: not part of the steady figure. */
+  startShutdownPhase(): void {
+    this.phase = 'shutdown';
   }
 
   metric(method: string, path: string): Metric {
