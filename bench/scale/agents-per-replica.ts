@@ -5,7 +5,7 @@
 // workspaces once, then for each step `hangar scaletest simulate-agents --count N` runs that many
 // real agents (in one process beside the server, as the load generator) and, during their steady
 // phase, this samples the server's RSS and CPU and the CPU of that PostgreSQL's processes (/proc).
-// Steps go up until p95 passes 100 ms or calls fail. Baseline in the same run: the server with no
+// Steps go up until calls fail; the table shows where p95 passes 100 ms. Baseline in the same run: the server with no
 // agents (RSS, CPU, PostgreSQL CPU over the same length of time).
 // Run: npm run build && HANGAR_TEST_POSTGRES_URL=postgres://… node dist/bench/scale/agents-per-replica.js [steps=250,500,1000,2000,3000] [seconds=60]
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -122,7 +122,8 @@ try {
     const r = await step(d, n);
     results.push(r);
     console.error(JSON.stringify(r));
-    if (r.errors > 0 || (r.p95 ?? Infinity) > goalMs) break;
+    // Past the goal the next steps still say what memory and CPU cost; failing calls end the run.
+    if (r.errors > 0) break;
   }
 } finally {
   await d.stop();
