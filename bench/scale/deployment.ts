@@ -2,12 +2,14 @@
 // PostgreSQL of HANGAR_TEST_POSTGRES_URL, an owner logged in through the CLI, and `count`
 // scale-test workspaces made by `hangar scaletest create-workspaces` (real builds, real rows).
 // HANGAR_BENCH_PROFILE=<dir> writes a CPU profile of the server there.
+import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import type { MetricSummary } from '../../src/cli/scaletest/metrics.js';
 import { HangarClient } from '../../src/sdk/hangar-client.js';
 import { cliOwner, startCliSession, type CliSession } from '../../test/support/cli-session.js';
+import { hangarBin } from '../../test/support/server.js';
 
 export interface Deployment {
   session: CliSession;
@@ -31,21 +33,25 @@ export async function startDeployment(): Promise<Deployment> {
     nodeArgs: profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [],
   });
   const client = new HangarClient(session.server.url);
-  client.sessionToken = (
-    await client.users.login({ email: cliOwner.email, password: cliOwner.password })
-  ).session_token;
-  // The postmaster is the parent of a backend: ask one for its pid.
-  const db = new pg.Client({ connectionString: session.server.postgresUrl });
-  await db.connect();
-  const backend = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-  const postmaster = parentOf(backend);
-  await db.end();
+  let postmaster: number;
+  try {
+    client.sessionToken = (
+      await client.users.login({ email: cliOwner.email, password: cliOwner.password })
+    ).session_token;
+    // The postmaster is the parent of a backend: ask one for its pid.
+    const db = new pg.Client({ connectionString: session.server.postgresUrl });
+    await db.connect();
+    const backend = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    postmaster = parentOf(backend);
+    await db.end();
+  } catch (err) {
+    await session.stop();
+    throw err;
+  }
   return {
     session,
     client,
     async scaletest(args, timeoutMs, onStderr) {
-      const { spawn } = await import('node:child_process');
-      const { hangarBin } = await import('../../test/support/server.js');
       const child = spawn(process.execPath, [hangarBin, 'scaletest', ...args, '-o', 'json'], {
         env: { ...process.env, HANGAR_CONFIG_DIR: session.configDir, NO_COLOR: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],
