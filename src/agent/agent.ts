@@ -44,6 +44,10 @@ export interface AgentOptions {
   scriptTimings?: Pick<ScriptServicesOptions, 'killGraceMs' | 'pipeWaitMs' | 'metadataReportIntervalMs'>;
   /** How long a web terminal outlives its last client (default 5 minutes). */
   reconnectingPtyTimeoutMs?: number;
+  /** The API client to use (scale tests pass one that times every call). */
+  client?: AgentClient;
+  /** Produces metadata values instead of running the items' scripts (simulated agents). */
+  collectMetadata?: ScriptServicesOptions['collectMetadata'];
 }
 
 export class Agent {
@@ -63,7 +67,7 @@ export class Agent {
   private readonly stats: StatsReporter;
 
   constructor(private readonly opts: AgentOptions) {
-    this.client = new AgentClient(opts.url, opts.token);
+    this.client = opts.client ?? new AgentClient(opts.url, opts.token);
     this.stats = new StatsReporter({
       client: this.client,
       logger: opts.logger.child({ component: 'stats' }),
@@ -83,6 +87,7 @@ export class Agent {
       logDir: opts.logDir ?? path.join(this.stateDir, 'logs'),
       scriptDataDir: opts.scriptDataDir ?? this.stateDir,
       ...opts.scriptTimings,
+      collectMetadata: opts.collectMetadata,
     });
   }
 

@@ -21,6 +21,8 @@ export interface MetadataReporterOptions {
   workingDir: () => Promise<string>;
   /** How often due items are collected and results sent (Coder: 1 s). */
   reportIntervalMs?: number;
+  /** Produces an item's value instead of running its script (simulated agents in scale tests). */
+  collect?: (item: WorkspaceAgentMetadataDescription) => Promise<{ value: string; error: string }>;
 }
 
 const outputLimit = 10 << 10;
@@ -107,15 +109,17 @@ export class MetadataReporter {
   private async collect(item: WorkspaceAgentMetadataDescription): Promise<void> {
     const timeoutS = item.timeout || item.interval || 5;
     const collectedAt = new Date();
-    const result = await collectMetadata(
-      {
-        shell: this.opts.shell,
-        script: item.script,
-        env: this.opts.env(),
-        cwd: await this.opts.workingDir(),
-      },
-      timeoutS * 1000,
-    );
+    const result = this.opts.collect
+      ? await this.opts.collect(item)
+      : await collectMetadata(
+          {
+            shell: this.opts.shell,
+            script: item.script,
+            env: this.opts.env(),
+            cwd: await this.opts.workingDir(),
+          },
+          timeoutS * 1000,
+        );
     if (!this.timer) return;
     this.pending.set(item.key, { key: item.key, collected_at: collectedAt.toISOString(), age: 0, ...result });
   }

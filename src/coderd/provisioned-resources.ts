@@ -289,14 +289,7 @@ export async function jobResources(
 ): Promise<Map<string, WorkspaceResource[]>> {
   const out = new Map<string, WorkspaceResource[]>(jobIds.map((id) => [id, []]));
   if (jobIds.length === 0) return out;
-  const [resources, metadata, agents, apps, scripts, logSources] = await Promise.all([
-    store.listWorkspaceResourcesByJobIds(jobIds),
-    store.listWorkspaceResourceMetadataByJobIds(jobIds),
-    store.listWorkspaceAgentsByJobIds(jobIds),
-    store.listWorkspaceAppsByJobIds(jobIds),
-    store.listWorkspaceAgentScriptsByJobIds(jobIds),
-    store.listWorkspaceAgentLogSourcesByJobIds(jobIds),
-  ]);
+  const { resources, metadata, agents, apps, scripts, logSources } = await store.listJobResourceRows(jobIds);
   const now = Date.now();
   const agentsByResource = new Map<string, WorkspaceAgent[]>();
   for (const a of agents) {

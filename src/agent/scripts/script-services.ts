@@ -14,7 +14,7 @@ import type { WorkspaceAgentLifecycle } from '../../sdk/workspaces.js';
 import { commandEnv, workingDirectory, type UserInfo } from '../command-env.js';
 import { LifecycleReporter } from '../lifecycle.js';
 import { AgentLogSender } from '../log-sender.js';
-import { MetadataReporter } from '../metadata-reporter.js';
+import { MetadataReporter, type MetadataReporterOptions } from '../metadata-reporter.js';
 import { ScriptRunner, type ScriptsOutcome } from './script-runner.js';
 
 export interface ScriptServicesOptions {
@@ -30,6 +30,8 @@ export interface ScriptServicesOptions {
   killGraceMs?: number;
   pipeWaitMs?: number;
   metadataReportIntervalMs?: number;
+  /** Replaces running metadata scripts (simulated agents in scale tests). */
+  collectMetadata?: MetadataReporterOptions['collect'];
 }
 
 const afterStart: Record<ScriptsOutcome, WorkspaceAgentLifecycle> = {
@@ -86,6 +88,7 @@ export class ScriptServices {
       env,
       workingDir,
       reportIntervalMs: opts.metadataReportIntervalMs,
+      collect: opts.collectMetadata,
     });
     this.metadata.update(manifest.metadata);
     this.metadata.start();

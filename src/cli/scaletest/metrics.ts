@@ -13,6 +13,8 @@ export interface MetricSummary {
   p95_ms: number | null;
   p99_ms: number | null;
   max_ms: number | null;
+  /** Bytes moved, for traffic metrics. */
+  bytes?: number;
   first_error?: string;
 }
 
@@ -26,6 +28,7 @@ export function percentile(sorted: number[], p: number): number | null {
 export class Metric {
   private readonly samples: number[] = [];
   private errors = 0;
+  private bytes: number | undefined;
   private firstError: string | undefined;
 
   constructor(readonly name: string) {}
@@ -45,6 +48,11 @@ export class Metric {
 
   add(ms: number): void {
     this.samples.push(ms);
+  }
+
+  /** Counts bytes moved (traffic), without a latency sample. */
+  addBytes(n: number): void {
+    this.bytes = (this.bytes ?? 0) + n;
   }
 
   fail(err: unknown): void {
@@ -71,6 +79,7 @@ export class Metric {
       p95_ms: at(95),
       p99_ms: at(99),
       max_ms: at(100),
+      ...(this.bytes !== undefined ? { bytes: this.bytes } : {}),
       ...(this.firstError ? { first_error: this.firstError } : {}),
     };
   }
@@ -87,6 +96,7 @@ const columns: Column<MetricSummary>[] = [
   { name: 'p95 ms', value: (m) => ms(m.p95_ms), default: true },
   { name: 'p99 ms', value: (m) => ms(m.p99_ms), default: true },
   { name: 'max ms', value: (m) => ms(m.max_ms), default: true },
+  { name: 'bytes', value: (m) => (m.bytes === undefined ? '' : String(m.bytes)), default: true },
   { name: 'first error', value: (m) => m.first_error ?? '', default: true },
 ];
 

@@ -40,6 +40,15 @@ const echoTemplate = {
                 operating_system: 'linux',
                 architecture: 'amd64',
                 auth_token: '{{metadata.workspace_id}}',
+                // Two items every 10 s, as in Coder's scale-test methodology.
+                metadata: ['load', 'memory'].map((key, order) => ({
+                  key,
+                  display_name: key,
+                  script: `echo ${key}`,
+                  interval: 10,
+                  timeout: 1,
+                  order,
+                })),
               },
             ],
           },

@@ -18,6 +18,7 @@ type WorkspaceResourcePolicies = Pick<
   | 'listWorkspaceAppsByJobIds'
   | 'listWorkspaceAgentScriptsByJobIds'
   | 'listWorkspaceAgentLogSourcesByJobIds'
+  | 'listJobResourceRows'
   | 'getJobAuthzTargets'
 >;
 
@@ -45,7 +46,7 @@ async function requireReadableJobs(actor: Actor, inner: Store, jobIds: string[])
     throw new NotFound('Resources not found.');
 }
 
-function byReadableJobs<F extends (jobIds: string[]) => Promise<unknown[]>>(): Policy<F> {
+function byReadableJobs<F extends (jobIds: string[]) => Promise<unknown>>(): Policy<F> {
   return (async (
     { actor, inner, call }: { actor: Actor; inner: Store; call: () => Promise<unknown> },
     jobIds: string[],
@@ -63,5 +64,7 @@ export const workspaceResourcePolicies: WorkspaceResourcePolicies = {
   listWorkspaceAppsByJobIds: byReadableJobs(),
   listWorkspaceAgentScriptsByJobIds: byReadableJobs(),
   listWorkspaceAgentLogSourcesByJobIds: byReadableJobs(),
+  // One check for all six lists: the workspace list's hot path (issue 9).
+  listJobResourceRows: byReadableJobs(),
   getJobAuthzTargets: systemOnly(),
 };

@@ -37,6 +37,16 @@ export interface ProvisionedRows {
   agentMetadata: WorkspaceAgentMetadataRow[];
 }
 
+/** Everything listed under some jobs' resources, as one read (one authorization check). */
+export interface JobResourceRows {
+  resources: WorkspaceResourceRow[];
+  metadata: WorkspaceResourceMetadataRow[];
+  agents: (WorkspaceAgentRow & { job_id: string })[];
+  apps: WorkspaceAppRow[];
+  scripts: WorkspaceAgentScriptRow[];
+  logSources: WorkspaceAgentLogSourceRow[];
+}
+
 export interface WorkspaceResourceQueries {
   /** Inserts a job's resources and everything under them (one statement per table). */
   insertProvisionedRows(rows: ProvisionedRows): Promise<void>;
@@ -46,6 +56,8 @@ export interface WorkspaceResourceQueries {
   listWorkspaceAppsByJobIds(jobIds: string[]): Promise<WorkspaceAppRow[]>;
   listWorkspaceAgentScriptsByJobIds(jobIds: string[]): Promise<WorkspaceAgentScriptRow[]>;
   listWorkspaceAgentLogSourcesByJobIds(jobIds: string[]): Promise<WorkspaceAgentLogSourceRow[]>;
+  /** The six lists above at once (the queries run side by side). */
+  listJobResourceRows(jobIds: string[]): Promise<JobResourceRows>;
   getJobAuthzTargets(jobIds: string[]): Promise<JobAuthzTargetRow[]>;
 }
 
@@ -55,7 +67,7 @@ const agentJoin =
   'JOIN workspace_agents a ON a.id = t.workspace_agent_id JOIN workspace_resources r ON r.id = a.resource_id';
 
 export function workspaceResourceQueries(db: Queryable): WorkspaceResourceQueries {
-  return {
+  const q: WorkspaceResourceQueries = {
     async insertProvisionedRows(rows) {
       // Parents before children: the foreign keys are checked per statement.
       await insertMany(db, 'workspace_resources', rows.resources);
@@ -119,5 +131,17 @@ export function workspaceResourceQueries(db: Queryable): WorkspaceResourceQuerie
         [jobIds],
       );
     },
+    async listJobResourceRows(jobIds) {
+      const [resources, metadata, agents, apps, scripts, logSources] = await Promise.all([
+        q.listWorkspaceResourcesByJobIds(jobIds),
+        q.listWorkspaceResourceMetadataByJobIds(jobIds),
+        q.listWorkspaceAgentsByJobIds(jobIds),
+        q.listWorkspaceAppsByJobIds(jobIds),
+        q.listWorkspaceAgentScriptsByJobIds(jobIds),
+        q.listWorkspaceAgentLogSourcesByJobIds(jobIds),
+      ]);
+      return { resources, metadata, agents, apps, scripts, logSources };
+    },
   };
+  return q;
 }
