@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type AgentOptions } from '../../src/agent/agent.js';
+import { openSshOptions } from '../../src/cli/commands/config-ssh/ssh-config-block.js';
 import { nopLogger } from '../../src/sdk/logger.js';
 import { shellQuote } from '../../src/sdk/shell-quote.js';
 import type { WorkspaceAgent } from '../../src/sdk/workspaces.js';
@@ -223,10 +224,7 @@ export interface SshOptions extends CoderdSshTarget {
 export function coderdSsh(o: CoderdSshTarget): { options: string[]; host: string; env: NodeJS.ProcessEnv } {
   const proxy = `${shellQuote(process.execPath)} ${shellQuote(path.join(repoRoot, 'bin/hangar'))} ssh --stdio ${shellQuote(o.workspace)}`;
   return {
-    options: [
-      ...['-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null'],
-      ...['-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', '-o', `ProxyCommand=${proxy}`],
-    ],
+    options: [...['-F', '/dev/null', '-o', 'BatchMode=yes', ...openSshOptions(proxy)]],
     host: `hangar.${o.workspace.split('/')[1]}`,
     env: { ...process.env, HANGAR_URL: o.coderdUrl, HANGAR_SESSION_TOKEN: o.sessionToken },
   };

@@ -2,6 +2,7 @@
 // poll-until helper for multi-process tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { openSshOptions } from '../../src/cli/commands/config-ssh/ssh-config-block.js';
 import { shellQuote } from '../../src/sdk/shell-quote.js';
 import { hangarBin } from './server.js';
 
@@ -33,12 +34,7 @@ export function sshThroughHangar(url: string, token: string, workspace: string, 
     .join(' ');
   const child = spawn(
     'ssh',
-    [
-      ...['-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null'],
-      ...['-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', '-o', `ProxyCommand=${proxy}`],
-      `hangar.${workspace}`,
-      command,
-    ],
+    [...['-F', '/dev/null', '-o', 'BatchMode=yes', ...openSshOptions(proxy)], `hangar.${workspace}`, command],
     {
       env: { ...process.env, HANGAR_URL: url, HANGAR_SESSION_TOKEN: token },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { runProcess, startAgentSsh, type AgentSsh } from '../../../test/support/agent-ssh.js';
 import { startTerminal } from '../../../test/support/terminal.js';
 import { defaultSftpServerPaths } from './session.js';
-import { sshCiphers } from './ssh-server.js';
+import { sshCiphers } from '../../sdk/ssh-ciphers.js';
 
 let agent: AgentSsh;
 
@@ -86,7 +86,12 @@ test('sftp: put and get a file through the sftp subsystem', async () => {
 });
 
 test('OpenSSH with its default ciphers negotiates AES, never the slow JavaScript chacha20-poly1305', async () => {
-  const r = await runProcess('ssh', [...agent.sshOpts(), '-v', 'dev@127.0.0.1', 'true']);
+  // sshOpts() carries config-ssh's host options, Ciphers among them; without it OpenSSH uses its own order.
+  const opts = agent.sshOpts();
+  const at = opts.findIndex((o) => o.startsWith('Ciphers='));
+  assert.ok(at > 0);
+  const defaults = opts.filter((_, i) => i !== at && i !== at - 1);
+  const r = await runProcess('ssh', [...defaults, '-v', 'dev@127.0.0.1', 'true']);
   assert.equal(r.code, 0, r.stderr);
   const chosen = [...r.stderr.matchAll(/kex: (?:server->client|client->server) cipher: (\S+)/g)].map(
     (m) => m[1],
@@ -95,7 +100,7 @@ test('OpenSSH with its default ciphers negotiates AES, never the slow JavaScript
   for (const c of chosen) assert.ok(sshCiphers.includes(c as never) && !c!.startsWith('chacha20'), c);
   // A client that insists on chacha20 only is refused rather than served slowly.
   const chacha = await runProcess('ssh', [
-    ...agent.sshOpts(),
+    ...defaults,
     '-o',
     'Ciphers=chacha20-poly1305@openssh.com',
     '-v',
@@ -104,4 +109,11 @@ test('OpenSSH with its default ciphers negotiates AES, never the slow JavaScript
   ]);
   assert.notEqual(chacha.code, 0);
   assert.match(chacha.stderr, /no matching cipher/);
+  // With the host options config-ssh writes and `hangar ssh` passes: AES-GCM both ways.
+  const configured = await runProcess('ssh', [...opts, '-v', 'dev@127.0.0.1', 'true']);
+  assert.equal(configured.code, 0, configured.stderr);
+  assert.deepEqual(
+    [...configured.stderr.matchAll(/kex: (?:server->client|client->server) cipher: (\S+)/g)].map((m) => m[1]),
+    ['aes128-gcm@openssh.com', 'aes128-gcm@openssh.com'],
+  );
 });

@@ -10,8 +10,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
-import type { CipherAlgorithm } from 'ssh2';
 import type { Logger } from '../../sdk/logger.js';
+import { sshCiphers } from '../../sdk/ssh-ciphers.js';
 import { AuthAgentForwarding } from './auth-agent-forwarding.js';
 import { handleDirectTcpip, RemoteForwards } from './forwarding.js';
 import { handleSession, type SessionOptions } from './session.js';
@@ -21,22 +21,6 @@ export interface SshServerOptions extends SessionOptions {
   stateDir: string;
   logger: Logger;
 }
-
-/**
- * Ciphers offered, best first (ADR 0048). chacha20-poly1305 is left out: OpenSSH clients pick it
- * first, and without ssh2's native addon (its install script does not run) each packet pays a
- * new OpenSSL ChaCha20 context plus Poly1305 in WebAssembly, which cost the agent about twice
- * the CPU of AES. The AES modes run in OpenSSL (AES-NI), and every OpenSSH since 6.2 offers
- * them by default, so clients still connect; OpenSSH's own order then picks aes128-ctr with
- * hmac-sha2-256-etm.
- */
-export const sshCiphers: CipherAlgorithm[] = [
-  'aes128-gcm@openssh.com',
-  'aes256-gcm@openssh.com',
-  'aes128-ctr',
-  'aes192-ctr',
-  'aes256-ctr',
-];
 
 const parses = (key: string) => !(ssh2.utils.parseKey(key) instanceof Error);
 
@@ -68,7 +52,7 @@ export class AgentSshServer {
     private readonly opts: SshServerOptions,
   ) {
     this.server = new ssh2.Server(
-      { hostKeys: [hostKey], ident: 'Hangar', algorithms: { cipher: sshCiphers } },
+      { hostKeys: [hostKey], ident: 'Hangar', algorithms: { cipher: [...sshCiphers] } },
       (client) => this.onClient(client),
     );
   }

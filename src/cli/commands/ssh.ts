@@ -9,7 +9,7 @@ import { Command, Option } from 'commander';
 import { CliError } from '../errors.js';
 import { authedClient } from '../session.js';
 import { shouldWait, waitForAgent, type WaitMode } from '../ui/agent-wait.js';
-import { defaultHostOptions, proxyCommand } from './config-ssh/ssh-config-block.js';
+import { openSshOptions, proxyCommand } from './config-ssh/ssh-config-block.js';
 import { dialAgent, resolveAgent } from './workspaces/agent-connection.js';
 
 interface SshFlags {
@@ -60,10 +60,8 @@ export function sshCommand(): Command {
         // The system ssh runs this same command with --stdio; it inherits the session through env.
         const proxy = proxyCommand([process.execPath, process.argv[1]!], undefined, ref, ['--waited']);
         const args = [
-          '-o',
-          `ProxyCommand=${proxy}`,
           // The options config-ssh writes, so both ways of connecting behave alike.
-          ...defaultHostOptions.flatMap(([k, v]) => ['-o', `${k}=${v}`]),
+          ...openSshOptions(proxy),
           ...(command.length ? [] : ['-t']),
           `hangar.${ref.replace(/\//g, '--')}`,
           ...command,

@@ -8,6 +8,7 @@
  */
 import { InvalidInput } from '../../../sdk/errors.js';
 import { shellQuote } from '../../../sdk/shell-quote.js';
+import { sshCiphers } from '../../../sdk/ssh-ciphers.js';
 
 export const sectionStart = '# ------------START-HANGAR-----------';
 export const sectionEnd = '# ------------END-HANGAR------------';
@@ -18,7 +19,14 @@ export const defaultHostOptions: readonly (readonly [string, string])[] = [
   ['StrictHostKeyChecking', 'no'],
   ['UserKnownHostsFile', '/dev/null'],
   ['LogLevel', 'ERROR'],
+  // The agent's order, so OpenSSH takes AES-GCM rather than its own first AES choice (CTR + HMAC).
+  ['Ciphers', sshCiphers.join(',')],
 ];
+
+/** OpenSSH command-line options for one connection: the host options config-ssh writes, and the ProxyCommand. */
+export function openSshOptions(proxy: string): string[] {
+  return ['-o', `ProxyCommand=${proxy}`, ...defaultHostOptions.flatMap(([k, v]) => ['-o', `${k}=${v}`])];
+}
 
 export interface SshHost {
   /** The alias after the prefix: `dev`, or `dev.main` for one agent of several. */
