@@ -2,6 +2,7 @@
 // owner-only replica list, the relay's authentication, and what must work whichever replica a
 // client, a daemon or an agent is on (streams, job wake-ups, log follow, workspace events, reaping).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -258,11 +259,17 @@ test('the web terminal, apps, listening ports and metadata of an agent on B all 
      VALUES ($1, 'answer', 'Answer', 'echo reported-on-b-$((6*7))', 1, 5)`,
     [ws.agentId],
   );
-  // A listener in the workspace that is no app, for listening-ports.
-  const other = net.createServer();
-  other.listen(0, '127.0.0.1');
-  await once(other, 'listening');
-  const otherPort = (other.address() as net.AddressInfo).port;
+  // A listener in the workspace that is no app, for listening-ports: another process, since the
+  // agent (here in the test's process) leaves out its own sockets.
+  const other = spawn(
+    process.execPath,
+    [
+      '-e',
+      "require('net').createServer().listen(0, '127.0.0.1', function () { console.log(this.address().port) })",
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const otherPort = Number(String((await once(other.stdout!, 'data'))[0]).trim());
   await using _agent = await startAgent(b.url, ws.token, {
     scriptTimings: { killGraceMs: 500, pipeWaitMs: 1_000, metadataReportIntervalMs: 250 },
   });
@@ -322,7 +329,7 @@ test('the web terminal, apps, listening ports and metadata of an agent on B all 
     );
     assert.equal(events.at(-1)![0]!.description.key, 'answer');
   } finally {
-    other.close();
+    other.kill();
   }
 });
 
