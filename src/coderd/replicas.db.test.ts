@@ -243,7 +243,7 @@ test('a client on replica A reaches an agent attached to replica B through the r
   assert.match(gone.refusal?.body.message ?? '', /The agent "main" of workspace "relayed" is not connected/);
 });
 
-test('the web terminal, apps, listening ports and metadata of an agent on B all work from A', async () => {
+test('the web terminal, apps, listening ports, metadata and lifecycle of an agent on B all work from A', async () => {
   const ownerId = (await owner.users.get('me')).id;
   await using app = await startEchoApp();
   const ws = await createAgentWorkspace(
@@ -270,6 +270,12 @@ test('the web terminal, apps, listening ports and metadata of an agent on B all 
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const otherPort = Number(String((await once(other.stdout!, 'data'))[0]).trim());
+  // A watcher on A, from before the agent starts: its lifecycle, reported to B, reaches it.
+  const lifecycle = readEvents<Workspace>(
+    owner.workspaces.watchUrl(ws.workspaceId),
+    owner.sessionToken!,
+    (ev) => ev.some((w) => agentOf(w).lifecycle_state === 'ready'),
+  );
   await using _agent = await startAgent(b.url, ws.token, {
     scriptTimings: { killGraceMs: 500, pipeWaitMs: 1_000, metadataReportIntervalMs: 250 },
   });
@@ -279,6 +285,8 @@ test('the web terminal, apps, listening ports and metadata of an agent on B all 
       return row.replica === idOf(b) && row.connected;
     });
     assert.equal(a.server.coderd.agentConnections.attachedHere(ws.agentId), false);
+    const states = (await lifecycle).map((w) => agentOf(w).lifecycle_state);
+    assert.equal(states[0], 'created', `states seen on A: ${states.join(', ')}`);
     const token = owner.sessionToken!;
     const auth = { [SessionTokenHeader]: token };
 
