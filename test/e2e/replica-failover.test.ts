@@ -166,7 +166,8 @@ test(
       assert.notEqual(ended.code, 0);
       const sessionEndedMs = Date.now() - killedAt;
       // So do the web terminals' WebSockets.
-      for (const { t } of terminals) await t.closed;
+      const closeCodes: number[] = [];
+      for (const { t } of terminals) closeCodes.push(await t.closed);
 
       // The agent reconnects through the balancer, now to A, within 5 s.
       await eventually(
@@ -178,10 +179,6 @@ test(
         5_000,
       );
       const movedMs = Date.now() - killedAt;
-      const again = await ssh(urlA, token, 'ha', 'echo "back on $CODER_WORKSPACE_AGENT_NAME"').done;
-      assert.equal(again.stdout, 'back on main\n', again.stderr);
-      const sshAgainMs = Date.now() - killedAt;
-
       // The browsers reconnect through the balancer (now to A) with the same ids: the agent kept
       // the sessions, replays their output, and the same shells go on.
       for (const { id, marker } of terminals) {
@@ -194,6 +191,10 @@ test(
         await again.close();
       }
       const terminalAgainMs = Date.now() - killedAt;
+
+      const again = await ssh(urlA, token, 'ha', 'echo "back on $CODER_WORKSPACE_AGENT_NAME"').done;
+      assert.equal(again.stdout, 'back on main\n', again.stderr);
+      const sshAgainMs = Date.now() - killedAt;
 
       // B's running job is failed by A's reaper, saying why; the queued job runs on a daemon elsewhere.
       const failed = await waitForJob(owner, long.id, undefined, 20_000);
@@ -215,8 +216,8 @@ test(
         `B was dropped after ${droppedMs} ms, before it could be silent for 15 s`,
       );
       console.log(
-        `after kill -9: session ended ${sessionEndedMs} ms, agent on A ${movedMs} ms, ssh again ${sshAgainMs} ms, ` +
-          `terminal reattached ${terminalAgainMs} ms, ` +
+        `after kill -9: session ended ${sessionEndedMs} ms, agent on A ${movedMs} ms, ` +
+          `terminals closed ${closeCodes.join('/')} and reattached ${terminalAgainMs} ms, ssh again ${sshAgainMs} ms, ` +
           `job failed ${failedMs} ms, B dropped ${droppedMs} ms; balancer ${JSON.stringify([...lb.counts])}`,
       );
     } catch (err) {
