@@ -307,6 +307,11 @@ test('the web terminal, apps, listening ports, metadata and lifecycle of an agen
       assert.equal(viaPort.status, 200, viaPort.text);
       assert.equal((JSON.parse(viaPort.text) as EchoSeen).url, `/port/${i}`);
     }
+    // The app closes idle keep-alive connections after 5 s (node's default): the pool must not
+    // hand out the relayed connection it closed.
+    await new Promise((r) => setTimeout(r, 5_500));
+    const afterIdle = await httpRequest(`${portUrl}/after-idle`, { headers: auth });
+    assert.equal(afterIdle.status, 200, afterIdle.text);
     const sock = new WebSocket(`${a.url.replace('http:', 'ws:')}@owner/relay-apps/apps/echo/ws`, {
       headers: auth,
     });

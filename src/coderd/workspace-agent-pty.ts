@@ -2,11 +2,11 @@
  * `GET /workspaceagents/{id}/pty?reconnect=<uuid>&width=&height=&command=` (Coder's web terminal,
  * coder-behaviour.md §7.3): a WebSocket whose client messages are JSON `{"data": "…"}` and
  * `{"height": h, "width": w}` and whose server messages are the terminal's raw output. coderd
- * opens a `pty?…` stream to the agent wherever it is attached (relayed through another replica if
- * need be; the agent keeps the session alive between clients and replays its output, so a client
- * reattaches through any replica) and copies bytes both ways; the client's JSON messages go through unchanged and the
- * agent decodes them as a stream. Authorized as SSH; with the session cookie, the Origin must be
- * the deployment's own (httpmw/api-key.ts checks it for every cookie-authenticated WebSocket).
+ * opens a `pty?…` stream to the agent wherever it is attached (ADR 0073) and copies bytes both
+ * ways; the client's JSON messages go through unchanged and the agent decodes them as a stream.
+ * The agent keeps the session between clients and replays its output, so a client reattaches
+ * through any replica. Authorized as SSH; with the session cookie, the Origin must be the
+ * deployment's own (httpmw/api-key.ts checks it for every cookie-authenticated WebSocket).
  */
 import { Buffer } from 'node:buffer';
 import type { Duplex } from 'node:stream';

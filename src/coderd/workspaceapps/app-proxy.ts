@@ -1,8 +1,9 @@
 /**
- * Proxies one request to an app inside the workspace through the agent's tunnel, wherever the agent
- * is attached (Coder's proxyWorkspaceApp): plain HTTP/1.1 over pooled tunnel streams, bodies streamed both ways with
- * backpressure (`pipe`), and WebSocket (any Upgrade) handshakes answered with the app's 101, after
- * which the two sockets are spliced. Headers are filtered by proxy-headers.ts.
+ * Proxies one request to an app inside the workspace through the agent's tunnel, wherever the
+ * agent is attached (Coder's proxyWorkspaceApp): plain HTTP/1.1 over pooled agent streams, bodies
+ * streamed both ways with backpressure (`pipe`), and WebSocket (any Upgrade) handshakes answered
+ * with the app's 101, after which the two sockets are spliced. Headers are filtered by
+ * proxy-headers.ts.
  */
 import http from 'node:http';
 import https from 'node:https';
