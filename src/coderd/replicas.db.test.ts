@@ -276,7 +276,7 @@ test('the web terminal, apps, listening ports, metadata and lifecycle of an agen
     owner.sessionToken!,
     (ev) => ev.some((w) => agentOf(w).lifecycle_state === 'ready'),
   );
-  await using _agent = await startAgent(b.url, ws.token, {
+  await using agent = await startAgent(b.url, ws.token, {
     scriptTimings: { killGraceMs: 500, pipeWaitMs: 1_000, metadataReportIntervalMs: 250 },
   });
   try {
@@ -341,6 +341,16 @@ test('the web terminal, apps, listening ports, metadata and lifecycle of an agen
       (ev) => ev.some((e) => e[0]?.result.value === 'reported-on-b-42\n'),
     );
     assert.equal(events.at(-1)![0]!.description.key, 'answer');
+
+    // Once the agent is gone from every replica, the app says so instead of a proxy error.
+    await agent.close();
+    await eventually(
+      'the agent to disconnect',
+      async () => !(await agentConnection(db.pool, ws.agentId)).connected,
+    );
+    const gone = await httpRequest(`${a.url}@owner/relay-apps/apps/echo/`, { headers: auth });
+    assert.equal(gone.status, 502);
+    assert.match(gone.text, /Application Unavailable/);
   } finally {
     other.kill();
   }

@@ -66,8 +66,12 @@ async function dial(
   host: string,
   port: number,
   secure: boolean,
+  pooled: boolean,
 ): Promise<Duplex> {
   const socket = asSocket(await streams.openStream(agentId, tcpTarget(host, port)));
+  // Agent streams stay half-open (SSH needs that), but HTTP/1.1 never half-closes: an app that
+  // closed an idle keep-alive connection must not leave a writable corpse in the pool.
+  if (pooled) socket.once('end', () => socket.end());
   if (!secure) return socket;
   return tls.connect({ socket, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: false });
 }
@@ -80,11 +84,12 @@ function connect(
   streams: AgentStreams,
   opts: http.ClientRequestArgs,
   secure: boolean,
+  pooled: boolean,
   cb?: OnCreate,
 ): undefined {
   const host = (opts.host ?? 'localhost').replace(/^\[|\]$/g, '');
   const port = Number(opts.port ?? (secure ? 443 : 80));
-  dial(streams, (opts as AppRequestOptions).agentId, host, port, secure).then(
+  dial(streams, (opts as AppRequestOptions).agentId, host, port, secure, pooled).then(
     (socket) => cb?.(null, socket),
     (err: Error) => cb?.(err, undefined as never),
   );
@@ -101,7 +106,7 @@ class AgentHttpAgent extends http.Agent {
   }
 
   override createConnection(opts: http.ClientRequestArgs, cb?: OnCreate): undefined {
-    return connect(this.streams, opts, false, cb);
+    return connect(this.streams, opts, false, true, cb);
   }
 }
 
@@ -115,7 +120,7 @@ class AgentHttpsAgent extends https.Agent {
   }
 
   override createConnection(opts: http.ClientRequestArgs, cb?: OnCreate): undefined {
-    return connect(this.streams, opts, true, cb);
+    return connect(this.streams, opts, true, true, cb);
   }
 }
 
@@ -138,5 +143,6 @@ export function agentHttpPools(streams: AgentStreams): AgentHttpPools {
 
 /** A one-off connection outside the pools (WebSocket upgrades, which leave the pool anyway). */
 export function agentConnection(streams: AgentStreams, secure: boolean) {
-  return (opts: http.ClientRequestArgs, cb?: OnCreate): undefined => connect(streams, opts, secure, cb);
+  return (opts: http.ClientRequestArgs, cb?: OnCreate): undefined =>
+    connect(streams, opts, secure, false, cb);
 }
