@@ -18,6 +18,7 @@ import type { ProvisionedAgent, ProvisionedScript } from '../sdk/provisioner.js'
 import type { WorkspaceAgentLog, WorkspaceAgentMetadata } from '../sdk/workspace-agents.js';
 import type { WorkspaceAgent } from '../sdk/workspaces.js';
 import { expectError, startTestCoderd, type TestCoderd } from '../../test/support/coderd.js';
+import { readEvents } from '../../test/support/sse.js';
 import { insertEchoTemplate } from '../../test/support/template-rows.js';
 import { Agent } from './agent.js';
 
@@ -293,38 +294,6 @@ test('a port a start script opened shows in listening-ports; the stop script end
   assert.match(e.message, /Agent state is "disconnected"/);
 });
 
-/** Reads `data` events of a Server-Sent Events response until `done` says so. */
-async function readEvents<T>(url: URL, done: (events: T[]) => boolean, ms = 15_000): Promise<T[]> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), ms);
-  const res = await fetch(url, {
-    headers: { [SessionTokenHeader]: owner.sessionToken! },
-    signal: abort.signal,
-  });
-  assert.equal(res.status, 200);
-  assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
-  const events: T[] = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
-  try {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (block.startsWith('event: data') && data) events.push(JSON.parse(data) as T);
-      }
-      if (done(events)) return events;
-    }
-  } finally {
-    clearTimeout(timer);
-    abort.abort();
-  }
-  throw new Error('the event stream ended early');
-}
-
 test('metadata is collected on each item’s interval and streamed by watch-metadata', async () => {
   const r = await runAgent({
     metadata: [
@@ -343,6 +312,7 @@ test('metadata is collected on each item’s interval and streamed by watch-meta
     new Set(events.map((e) => e.find((m) => m.description.key === 'clock')!.result.value).filter(Boolean));
   const events = await readEvents<WorkspaceAgentMetadata[]>(
     owner.agents.watchMetadataUrl(r.agentId),
+    owner.sessionToken!,
     (ev) => clockValues(ev).size >= 3,
   );
   const last = events.at(-1)!;

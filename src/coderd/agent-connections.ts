@@ -5,13 +5,15 @@
  * on close it is marked disconnected unless it has meanwhile attached to another replica.
  * Watchers of the workspace are notified on both. When a newer build of the workspace takes over
  * the agent (an update or restart that kept the agent process, and so its token), the socket is
- * closed so the agent reconnects as the new build's agent.
+ * closed so the agent reconnects as the new build's agent. Every client-facing path (CLI tunnel,
+ * web terminal, app proxy, listening ports) opens its streams with `openStream`: there is no
+ * local-only accessor, so none can miss an agent attached to another replica.
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { Unavailable } from '../sdk/errors.js';
 import type { Logger } from '../sdk/logger.js';
-import { Mux } from '../sdk/tunnel/index.js';
+import { Mux, TunnelError } from '../sdk/tunnel/index.js';
 import { withActor } from '../database/authz/actor-context.js';
 import { systemActors } from '../database/authz/actors.js';
 import type { ReplicaRow } from '../database/models.js';
@@ -65,13 +67,9 @@ export class AgentConnections {
     private readonly inactiveDisconnectMs = agentInactiveDisconnectMs,
   ) {}
 
-  /**
-   * The stream multiplexer over an agent's control connection, if it is connected to this
-   * replica. @deprecated Sees only this replica's agents; use `openStream`, which also reaches
-   * agents attached to other replicas.
-   */
-  get(agentId: string): Mux | undefined {
-    return this.muxes.get(agentId);
+  /** Whether the agent's control connection is on this replica (tests and diagnostics). */
+  attachedHere(agentId: string): boolean {
+    return this.muxes.has(agentId);
   }
 
   /**
@@ -94,7 +92,12 @@ export class AgentConnections {
       throw new AgentNotConnected(
         'The server it was connected to stopped responding; it reconnects to another one within seconds.',
       );
-    return this.replicas.dial(peer, agentId, target);
+    return this.replicas.dial(peer, agentId, target).catch((err: unknown) => {
+      // The agent left that replica between our read and its answer: it is on its way elsewhere.
+      if (err instanceof TunnelError && err.refusal?.status === 503)
+        throw new AgentNotConnected('It is reconnecting to another server; retry in a moment.');
+      throw err;
+    });
   }
 
   /** A stream over this replica's own connection to the agent, never relayed further. */

@@ -1,35 +1,40 @@
 /**
  * Opening a stream to a workspace agent for a user (SSH, port forwarding, the web terminal): the
- * user must have `ssh` on the agent's workspace (checked by the store's policy), and the agent
- * must be connected to this replica's control connections (ADR 0040).
+ * user must have `ssh` on the agent's workspace (checked by the store's policy); the stream goes
+ * over the agent's control connection wherever it is, on this replica or relayed through the one
+ * holding it (`AgentConnections.openStream`, ADRs 0040 and 0070).
  */
-import { NotFound, Unavailable } from '../sdk/errors.js';
-import type { Mux } from '../sdk/tunnel/index.js';
+import type { Duplex } from 'node:stream';
+import { NotFound } from '../sdk/errors.js';
 import { isUuid } from '../sdk/validation.js';
 import type { WorkspaceAgentWithWorkspaceRow } from '../database/queries/workspace-agents.js';
+import { AgentNotConnected } from './agent-connections.js';
 import type { RequestContext } from './request-context.js';
 
-export interface ConnectedAgent {
-  agent: WorkspaceAgentWithWorkspaceRow;
-  mux: Mux;
-}
-
-/** The `{workspaceagent}` of the route, authorized for connecting, with its live mux. */
-export async function connectableAgent(ctx: RequestContext): Promise<ConnectedAgent> {
+/** The `{workspaceagent}` of the route, authorized for connecting. */
+export async function connectableAgent(ctx: RequestContext): Promise<WorkspaceAgentWithWorkspaceRow> {
   const id = ctx.params.workspaceagent ?? '';
   const agent = isUuid(id) ? await ctx.api.store.getWorkspaceAgentForConnection(id) : undefined;
   if (!agent) throw new NotFound('Workspace agent not found.');
-  return { agent, mux: agentMux(ctx, agent) };
+  return agent;
 }
 
-export function agentMux(ctx: RequestContext, agent: WorkspaceAgentWithWorkspaceRow): Mux {
-  const mux = ctx.api.agentConnections.get(agent.id);
-  if (!mux)
-    throw new Unavailable(
-      `The agent "${agent.name}" of workspace "${agent.workspace_name}" is not connected.`,
-      {
-        detail: 'Is the workspace running? `hangar show` lists its agents and their status.',
-      },
-    );
-  return mux;
+/**
+ * One stream to `target` of an agent the caller has authorized, resolved once the agent dialed
+ * it. A not-connected error names the agent and workspace, which the connection layer does not
+ * know.
+ */
+export function openAgentStream(
+  ctx: RequestContext,
+  agent: WorkspaceAgentWithWorkspaceRow,
+  target: string,
+): Promise<Duplex> {
+  return ctx.api.agentConnections.openStream(agent.id, target).catch((err: unknown) => {
+    if (err instanceof AgentNotConnected)
+      throw new AgentNotConnected(
+        err.detail,
+        `The agent "${agent.name}" of workspace "${agent.workspace_name}" is not connected.`,
+      );
+    throw err;
+  });
 }

@@ -2,6 +2,7 @@
 // owner-only replica list, the relay's authentication, and what must work whichever replica a
 // client, a daemon or an agent is on (streams, job wake-ups, log follow, workspace events, reaping).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -13,9 +14,18 @@ import { SessionTokenHeader } from '../sdk/headers.js';
 import type { ProvisionerJobLog } from '../sdk/provisioner-jobs.js';
 import { dialRawUpgrade, TunnelError } from '../sdk/tunnel/index.js';
 import { hangarVersion } from '../sdk/version.js';
+import type {
+  WorkspaceAgentListeningPortsResponse,
+  WorkspaceAgentMetadata,
+} from '../sdk/workspace-agents.js';
 import type { Workspace, WorkspaceAgent } from '../sdk/workspaces.js';
 import { reaperLockId } from '../database/queries/provisioner-jobs.js';
 import { startAgent } from '../../test/support/agent.js';
+import { createAgentWorkspace } from '../../test/support/agent-workspace.js';
+import { startEchoApp, type EchoSeen } from '../../test/support/echo-app.js';
+import { httpRequest } from '../../test/support/http-request.js';
+import { readEvents } from '../../test/support/sse.js';
+import { openTerminal, ptyUrl } from '../../test/support/web-terminal.js';
 import { expectError } from '../../test/support/coderd.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres.js';
 import {
@@ -30,6 +40,8 @@ import { RelayAuth, relayAuthHeader, relayKeySiteConfig } from './replica-relay-
 import { parseRelayUrl } from './start-server.js';
 
 const fast = { intervalMs: 200, peerTimeoutMs: 1_500 };
+/** Subdomain apps (and so port apps) on both replicas. */
+const apps = { wildcardAccessUrl: '*.apps.localhost' };
 
 let db: TestDatabase;
 /** No built-in daemons: whatever runs a job ran on B. */
@@ -40,8 +52,8 @@ let ownerOnB: HangarClient;
 
 before(async () => {
   db = await createTestDatabase();
-  a = await startReplica(db.url, 0, {}, {}, fast);
-  b = await startReplica(db.url, 1, {}, {}, fast);
+  a = await startReplica(db.url, 0, {}, apps, fast);
+  b = await startReplica(db.url, 1, {}, apps, fast);
   owner = await ownerClient(a.url);
   ownerOnB = new HangarClient(b.url, owner.sessionToken);
 });
@@ -162,29 +174,9 @@ function tunnel(client: HangarClient, agentId: string, target: string) {
 
 /** Reads A's live workspace stream (server-sent events) until a state satisfies `done`. */
 async function watchUntil(id: string, done: (w: Workspace) => boolean): Promise<void> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), 10_000);
-  try {
-    const res = await fetch(owner.workspaces.watchUrl(id), {
-      headers: { [SessionTokenHeader]: owner.sessionToken! },
-      signal: abort.signal,
-    });
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done: ended } = await reader.read();
-      assert.ok(!ended, 'the watch ended early');
-      const events = (buffer + value).split('\n\n');
-      buffer = events.pop()!; // an event not yet complete
-      for (const e of events) {
-        const data = /^event: data\ndata: (.*)$/m.exec(e)?.[1];
-        if (data && done(JSON.parse(data) as Workspace)) return;
-      }
-    }
-  } finally {
-    clearTimeout(timer);
-    abort.abort();
-  }
+  await readEvents<Workspace>(owner.workspaces.watchUrl(id), owner.sessionToken!, (events) =>
+    events.some(done),
+  );
 }
 
 /** Sends `text`, half-closes, and returns all that comes back before the peer's end. */
@@ -212,7 +204,7 @@ test('a client on replica A reaches an agent attached to replica B through the r
     // The row names B's replica, and A holds no tunnel of its own.
     const agentId = agentOf(w).id;
     assert.equal((await agentConnection(db.pool, agentId)).replica, idOf(b));
-    assert.equal(a.server.coderd.agentConnections.get(agentId), undefined);
+    assert.equal(a.server.coderd.agentConnections.attachedHere(agentId), false);
 
     assert.equal(
       await roundTrip(await tunnel(owner, agentId, `tcp:127.0.0.1:${echoPort}`), 'hello'),
@@ -249,6 +241,119 @@ test('a client on replica A reaches an agent attached to replica B through the r
   );
   assert.equal(gone.refusal?.status, 503);
   assert.match(gone.refusal?.body.message ?? '', /The agent "main" of workspace "relayed" is not connected/);
+});
+
+test('the web terminal, apps, listening ports, metadata and lifecycle of an agent on B all work from A', async () => {
+  const ownerId = (await owner.users.get('me')).id;
+  await using app = await startEchoApp();
+  const ws = await createAgentWorkspace(
+    { db },
+    {
+      ownerId,
+      name: 'relay-apps',
+      apps: [{ slug: 'echo', url: app.url }],
+    },
+  );
+  await db.pool.query(
+    `INSERT INTO workspace_agent_metadata (workspace_agent_id, key, display_name, script, interval_seconds, timeout_seconds)
+     VALUES ($1, 'answer', 'Answer', 'echo reported-on-b-$((6*7))', 1, 5)`,
+    [ws.agentId],
+  );
+  // A listener in the workspace that is no app, for listening-ports: another process, since the
+  // agent (here in the test's process) leaves out its own sockets.
+  const other = spawn(
+    process.execPath,
+    [
+      '-e',
+      "require('net').createServer().listen(0, '127.0.0.1', function () { console.log(this.address().port) })",
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const otherPort = Number(String((await once(other.stdout!, 'data'))[0]).trim());
+  // A watcher on A, from before the agent starts: its lifecycle, reported to B, reaches it.
+  const lifecycle = readEvents<Workspace>(
+    owner.workspaces.watchUrl(ws.workspaceId),
+    owner.sessionToken!,
+    (ev) => ev.some((w) => agentOf(w).lifecycle_state === 'ready'),
+  );
+  await using agent = await startAgent(b.url, ws.token, {
+    scriptTimings: { killGraceMs: 500, pipeWaitMs: 1_000, metadataReportIntervalMs: 250 },
+  });
+  try {
+    await eventually('the agent on B', async () => {
+      const row = await agentConnection(db.pool, ws.agentId);
+      return row.replica === idOf(b) && row.connected;
+    });
+    assert.equal(a.server.coderd.agentConnections.attachedHere(ws.agentId), false);
+    const states = (await lifecycle).map((w) => agentOf(w).lifecycle_state);
+    assert.equal(states[0], 'created', `states seen on A: ${states.join(', ')}`);
+    const token = owner.sessionToken!;
+    const auth = { [SessionTokenHeader]: token };
+
+    // The web terminal, through A.
+    const t = await openTerminal(ptyUrl(a.url, ws.agentId, randomUUID()), auth);
+    t.type('echo through-a-$((6*7))\r');
+    await t.waitFor(/through-a-42/);
+    await t.close();
+
+    // A path app and a port app (the app's port as a dev URL), over HTTP, then a WebSocket.
+    const path = JSON.parse(
+      (await httpRequest(`${a.url}@owner/relay-apps/apps/echo/hello?x=1`, { headers: auth })).text,
+    ) as EchoSeen;
+    assert.equal(path.url, '/hello?x=1');
+    const portUrl = `http://${app.port}--main--relay-apps--owner.apps.localhost:${new URL(a.url).port}`;
+    for (const i of [1, 2, 3]) {
+      const viaPort = await httpRequest(`${portUrl}/port/${i}`, { headers: auth });
+      assert.equal(viaPort.status, 200, viaPort.text);
+      assert.equal((JSON.parse(viaPort.text) as EchoSeen).url, `/port/${i}`);
+    }
+    // The app closes idle keep-alive connections after 5 s (node's default): the pool must not
+    // hand out the relayed connection it closed.
+    await new Promise((r) => setTimeout(r, 5_500));
+    const afterIdle = await httpRequest(`${portUrl}/after-idle`, { headers: auth });
+    assert.equal(afterIdle.status, 200, afterIdle.text);
+    const sock = new WebSocket(`${a.url.replace('http:', 'ws:')}@owner/relay-apps/apps/echo/ws`, {
+      headers: auth,
+    });
+    const messages: string[] = [];
+    sock.on('message', (d: Buffer) => messages.push(d.toString()));
+    await once(sock, 'open');
+    sock.send('relayed ping');
+    await eventually('the echo', () => messages.length >= 2);
+    assert.equal(messages[1], 'relayed ping');
+    sock.close();
+
+    // Listening ports: the agent's answer crosses both replicas; the app's own port is left out.
+    const ports = await owner.request<WorkspaceAgentListeningPortsResponse>(
+      'GET',
+      `/workspaceagents/${ws.agentId}/listening-ports`,
+    );
+    assert.ok(
+      ports.ports.some((p) => p.port === otherPort),
+      `port ${otherPort} in ${JSON.stringify(ports)}`,
+    );
+    assert.ok(!ports.ports.some((p) => p.port === app.port));
+
+    // Metadata the agent reports to B reaches a watcher on A.
+    const events = await readEvents<WorkspaceAgentMetadata[]>(
+      owner.agents.watchMetadataUrl(ws.agentId),
+      token,
+      (ev) => ev.some((e) => e[0]?.result.value === 'reported-on-b-42\n'),
+    );
+    assert.equal(events.at(-1)![0]!.description.key, 'answer');
+
+    // Once the agent is gone from every replica, the app says so instead of a proxy error.
+    await agent.close();
+    await eventually(
+      'the agent to disconnect',
+      async () => !(await agentConnection(db.pool, ws.agentId)).connected,
+    );
+    const gone = await httpRequest(`${a.url}@owner/relay-apps/apps/echo/`, { headers: auth });
+    assert.equal(gone.status, 502);
+    assert.match(gone.text, /Application Unavailable/);
+  } finally {
+    other.kill();
+  }
 });
 
 test('an agent that moved to another replica is neither marked disconnected nor pulled back by the old one', async () => {

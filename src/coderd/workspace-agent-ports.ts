@@ -1,9 +1,10 @@
 /**
  * `GET /workspaceagents/{id}/listening-ports` (Coder's workspaceAgentListeningPorts): coderd asks
- * the connected agent over its tunnel (the `rpc:listening-ports` target, ADR 0043) and leaves out
- * ports below 9, ports its apps already use, and well-known non-HTTP ports.
+ * the connected agent over its tunnel (the `rpc:listening-ports` target, ADR 0043), through the
+ * replica holding it if that is another one (ADR 0070), and leaves out ports below 9, ports its
+ * apps already use, and well-known non-HTTP ports.
  */
-import { InvalidInput, Unavailable } from '../sdk/errors.js';
+import { InvalidInput } from '../sdk/errors.js';
 import { agentRpcMethods } from '../sdk/agent-api.js';
 import { callRpc, rpcTarget } from '../sdk/tunnel/index.js';
 import {
@@ -32,17 +33,12 @@ function appPort(url: string | null): number | undefined {
 export async function getWorkspaceAgentListeningPorts(ctx: RequestContext): Promise<void> {
   const agent = await workspaceAgentParam(ctx);
   const status = agentStatus(agent);
-  const mux = ctx.api.agentConnections.get(agent.id);
   if (status !== 'connected')
     throw new InvalidInput(`Agent state is "${status}", it must be in the "connected" state.`);
-  // The seam for several replicas: the agent's socket may be held by another one.
-  if (!mux) throw new Unavailable('The agent is connected to another server replica; try again.');
   const [reply, apps] = await Promise.all([
-    callRpc<WorkspaceAgentListeningPortsResponse>(
-      mux.open(rpcTarget(agentRpcMethods.listeningPorts)),
-      {},
-      listeningPortsTimeoutMs,
-    ),
+    ctx.api.agentConnections
+      .openStream(agent.id, rpcTarget(agentRpcMethods.listeningPorts))
+      .then((stream) => callRpc<WorkspaceAgentListeningPortsResponse>(stream, {}, listeningPortsTimeoutMs)),
     ctx.api.store.listWorkspaceAppsByJobIds([agent.job_id]),
   ]);
   const appPorts = new Set(apps.filter((a) => a.agent_id === agent.id).map((a) => appPort(a.url)));

@@ -2,18 +2,19 @@
  * `GET /workspaceagents/{id}/pty?reconnect=<uuid>&width=&height=&command=` (Coder's web terminal,
  * coder-behaviour.md §7.3): a WebSocket whose client messages are JSON `{"data": "…"}` and
  * `{"height": h, "width": w}` and whose server messages are the terminal's raw output. coderd
- * opens a `pty?…` stream to the agent (which keeps the session alive between clients and replays
- * its output) and copies bytes both ways; the client's JSON messages go through unchanged and the
- * agent decodes them as a stream. Authorized as SSH; with the session cookie, the Origin must be
- * the deployment's own (httpmw/api-key.ts checks it for every cookie-authenticated WebSocket).
+ * opens a `pty?…` stream to the agent wherever it is attached (ADR 0073) and copies bytes both
+ * ways; the client's JSON messages go through unchanged and the agent decodes them as a stream.
+ * The agent keeps the session between clients and replays its output, so a client reattaches
+ * through any replica. Authorized as SSH; with the session cookie, the Origin must be the
+ * deployment's own (httpmw/api-key.ts checks it for every cookie-authenticated WebSocket).
  */
 import { Buffer } from 'node:buffer';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { InvalidInput, Unavailable } from '../sdk/errors.js';
-import { targetProblem } from '../sdk/tunnel/index.js';
-import { connectableAgent } from './agent-stream.js';
+import { targetProblem, TunnelError } from '../sdk/tunnel/index.js';
+import { connectableAgent, openAgentStream } from './agent-stream.js';
 import { parseWith } from './httpapi/read.js';
 import type { RequestContext } from './request-context.js';
 import { acceptWebSocket } from './websocket.js';
@@ -39,15 +40,15 @@ export async function workspaceAgentPty(ctx: RequestContext): Promise<void> {
   }).toString()}`;
   const problem = targetProblem(target);
   if (problem) throw InvalidInput.field('command', problem);
-  const { mux } = await connectableAgent(ctx);
-  const stream = mux.open(target);
-  try {
-    await stream.accepted;
-  } catch (err) {
-    throw new Unavailable('The workspace agent could not start the terminal.', {
-      detail: (err as Error).message,
-    });
-  }
+  const agent = await connectableAgent(ctx);
+  const stream = await openAgentStream(ctx, agent, target).catch((err: unknown) => {
+    // The agent (here or behind another replica) refused: say what failed, with its reason.
+    if (err instanceof TunnelError)
+      throw new Unavailable('The workspace agent could not start the terminal.', {
+        detail: err.refusal?.body.detail ?? err.message,
+      });
+    throw err;
+  });
   const ws = await acceptWebSocket(ctx);
   bridge(ws, stream);
 }

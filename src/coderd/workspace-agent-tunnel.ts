@@ -5,32 +5,20 @@
  * this replica or through the one holding it (ADR 0070), and spliced to the client's socket after
  * a raw `Upgrade: hangar-stream` (half-close preserved).
  */
-import { InvalidInput, NotFound } from '../sdk/errors.js';
+import { InvalidInput } from '../sdk/errors.js';
 import { parseTarget, parseTcpTarget, targetProblem } from '../sdk/tunnel/index.js';
 import { agentTcpTargetProblem } from '../sdk/workspace-agents.js';
-import { isUuid } from '../sdk/validation.js';
-import { AgentNotConnected } from './agent-connections.js';
+import { connectableAgent, openAgentStream } from './agent-stream.js';
 import { requireRawUpgrade, serveStreamUpgrade } from './agent-stream-upgrade.js';
 import type { RequestContext } from './request-context.js';
 
 export async function workspaceAgentTunnel(ctx: RequestContext): Promise<void> {
-  const id = ctx.params.workspaceagent ?? '';
   const target = ctx.url.searchParams.get('target') ?? '';
   const problem = targetProblem(target) ?? tcpProblem(target);
   if (problem) throw InvalidInput.field('target', problem);
-  const agent = isUuid(id) ? await ctx.api.store.getWorkspaceAgentForConnection(id) : undefined;
-  if (!agent) throw new NotFound('Workspace agent not found.');
+  const agent = await connectableAgent(ctx);
   requireRawUpgrade(ctx);
-  const opening = ctx.api.agentConnections.openStream(agent.id, target).catch((err: unknown) => {
-    // Name the agent and workspace, which the connection layer does not know.
-    if (err instanceof AgentNotConnected && err.detail)
-      throw new AgentNotConnected(
-        err.detail,
-        `The agent "${agent.name}" of workspace "${agent.workspace_name}" is not connected.`,
-      );
-    throw err;
-  });
-  await serveStreamUpgrade(ctx, opening);
+  await serveStreamUpgrade(ctx, openAgentStream(ctx, agent, target));
 }
 
 /** A `tcp:` target the agent would refuse (agentTcpTargetProblem), told before any stream opens. */

@@ -1,8 +1,9 @@
 // Two real `hangar server` processes on one PostgreSQL behind a small TCP load balancer, a real
-// agent process attached (through the balancer) to replica B, and OpenSSH through `hangar ssh
-// --stdio` on replica A reaching it over the cross-replica relay. Then B is killed with SIGKILL:
-// the session through it ends, the agent moves to A within seconds and a new ssh works; the job
-// B's daemon was running is failed by A's reaper with a clear reason, and the queued one runs on
+// agent process attached (through the balancer) to replica B, OpenSSH through `hangar ssh --stdio`
+// on replica A reaching it over the cross-replica relay, and web terminals on B and (relayed) on A.
+// Then B is killed with SIGKILL: the sessions through it end, the agent moves to A within seconds,
+// a new ssh works and each web terminal reattaches (same id) with its earlier output; the job B's
+// daemon was running is failed by A's reaper with a clear reason, and the queued one runs on
 // another daemon.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -14,11 +15,13 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HangarClient } from '../../src/sdk/hangar-client.js';
 import { eventually, sshThroughHangar as ssh } from '../support/hangar-ssh.js';
+import { SessionTokenHeader } from '../../src/sdk/headers.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { ownerClient, spawnExternalDaemon, waitForJob } from '../support/provisioner.js';
 import { hangarBin, startTestServer } from '../support/server.js';
 import { freePort, startTcpBalancer } from '../support/tcp-balancer.js';
 import { agentConnection, workspaceWithAgent } from '../support/agent-rows.js';
+import { openTerminal, ptyUrl } from '../support/web-terminal.js';
 
 test(
   'kill -9 of the replica holding an agent: its sessions end, the agent moves, ssh works again, no job is lost',
@@ -82,6 +85,17 @@ test(
       assert.equal(hello.code, 0);
       const longSession = ssh(urlA, token, 'ha', 'echo started; sleep 120');
       await eventually('the long session', async () => longSession.stdout().includes('started'));
+      // A web terminal on B itself, as a browser the balancer sent there, and one on A relayed to B.
+      const auth = { [SessionTokenHeader]: token };
+      const terminals = await Promise.all(
+        [urlB, urlA].map(async (url, i) => {
+          const id = randomUUID();
+          const t = await openTerminal(ptyUrl(url, agentId, id), auth);
+          t.type(`echo before-the-kill-$((${i}+42))\r`);
+          await t.waitFor(new RegExp(`before-the-kill-${i + 42}`));
+          return { id, t, marker: `before-the-kill-${i + 42}` };
+        }),
+      );
 
       // B's one daemon runs a long job; a second one waits in the queue behind it.
       const long = await owner.provisioners.postJob('default', {
@@ -103,6 +117,9 @@ test(
       const ended = await longSession.done;
       assert.notEqual(ended.code, 0);
       const sessionEndedMs = Date.now() - killedAt;
+      // So do the web terminals' WebSockets.
+      const closeCodes: number[] = [];
+      for (const { t } of terminals) closeCodes.push(await t.closed);
 
       // The agent reconnects through the balancer, now to A, within 5 s.
       await eventually(
@@ -114,6 +131,19 @@ test(
         5_000,
       );
       const movedMs = Date.now() - killedAt;
+      // The browsers reconnect through the balancer (now to A) with the same ids: the agent kept
+      // the sessions, replays their output, and the same shells go on.
+      for (const { id, marker } of terminals) {
+        const again = await eventually('the terminal to reattach', () =>
+          openTerminal(ptyUrl(lb.url, agentId, id), auth),
+        );
+        await again.waitFor(new RegExp(marker));
+        again.type('echo after-the-kill-$((2*2))\r');
+        await again.waitFor(/after-the-kill-4/);
+        await again.close();
+      }
+      const terminalAgainMs = Date.now() - killedAt;
+
       const again = await ssh(urlA, token, 'ha', 'echo "back on $CODER_WORKSPACE_AGENT_NAME"').done;
       assert.equal(again.stdout, 'back on main\n', again.stderr);
       const sshAgainMs = Date.now() - killedAt;
@@ -138,7 +168,8 @@ test(
         `B was dropped after ${droppedMs} ms, before it could be silent for 15 s`,
       );
       console.log(
-        `after kill -9: session ended ${sessionEndedMs} ms, agent on A ${movedMs} ms, ssh again ${sshAgainMs} ms, ` +
+        `after kill -9: session ended ${sessionEndedMs} ms, agent on A ${movedMs} ms, ` +
+          `terminals closed ${closeCodes.join('/')} and reattached ${terminalAgainMs} ms, ssh again ${sshAgainMs} ms, ` +
           `job failed ${failedMs} ms, B dropped ${droppedMs} ms; balancer ${JSON.stringify([...lb.counts])}`,
       );
     } catch (err) {

@@ -11,6 +11,7 @@ import {
   startAgent,
   type AgentWorkspace,
 } from '../../../test/support/agent-workspace.js';
+import { openTerminal as openTerminalAt, ptyUrl as terminalUrl } from '../../../test/support/web-terminal.js';
 
 let coderd: TestCoderd;
 let ownerId: string;
@@ -24,52 +25,11 @@ before(async () => {
 });
 after(() => coderd.close());
 
-interface Terminal {
-  ws: WebSocket;
-  /** Everything received so far. */
-  output(): string;
-  waitFor(re: RegExp, ms?: number): Promise<string>;
-  type(data: string): void;
-  resize(height: number, width: number): void;
-  close(): Promise<void>;
-}
+const ptyUrl = (ws: AgentWorkspace, reconnect: string, query: Record<string, string> = {}) =>
+  terminalUrl(coderd.url, ws.agentId, reconnect, query);
 
-function ptyUrl(ws: AgentWorkspace, reconnect: string, query: Record<string, string> = {}): string {
-  const u = new URL(`/api/v2/workspaceagents/${ws.agentId}/pty`, coderd.url);
-  u.protocol = 'ws:';
-  u.search = new URLSearchParams({ reconnect, width: '80', height: '24', ...query }).toString();
-  return u.toString();
-}
-
-async function openTerminal(url: string, headers: Record<string, string> = {}): Promise<Terminal> {
-  const ws = new WebSocket(url, { headers: { 'Coder-Session-Token': ownerToken, ...headers } });
-  let out = '';
-  ws.on('message', (d: Buffer) => (out += d.toString('utf8')));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return {
-    ws,
-    output: () => out,
-    async waitFor(re, ms = 10_000) {
-      const until = Date.now() + ms;
-      while (!re.test(out)) {
-        if (Date.now() > until) throw new Error(`no ${re} in terminal output:\n${out}`);
-        await sleep(20);
-      }
-      return out;
-    },
-    type: (data) => ws.send(JSON.stringify({ data })),
-    resize: (height, width) => ws.send(JSON.stringify({ height, width })),
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (ws.readyState === WebSocket.CLOSED) return resolve();
-        ws.once('close', () => resolve());
-        ws.close();
-      }),
-  };
-}
+const openTerminal = (url: string, headers: Record<string, string> = {}) =>
+  openTerminalAt(url, { 'Coder-Session-Token': ownerToken, ...headers });
 
 /** The HTTP status a refused handshake got. */
 function handshakeStatus(url: string, headers: Record<string, string>): Promise<number> {
@@ -115,8 +75,7 @@ test('a session whose command exits ends the WebSocket; a session left alone pas
   const ws = await createAgentWorkspace(coderd, { ownerId });
   await using _agent = await startAgent(coderd, ws, { reconnectingPtyTimeoutMs: 300 });
   const exiting = await openTerminal(ptyUrl(ws, randomUUID(), { command: 'echo bye-$((3*3))' }));
-  const closed = new Promise<number>((resolve) => exiting.ws.once('close', (code) => resolve(code)));
-  assert.equal(await closed, 1000);
+  assert.equal(await exiting.closed, 1000);
   assert.match(exiting.output(), /bye-9/);
 
   const id = randomUUID();

@@ -1,22 +1,29 @@
 /**
- * Proxies one request to an app inside the workspace through the agent's tunnel (Coder's
- * proxyWorkspaceApp): plain HTTP/1.1 over pooled tunnel streams, bodies streamed both ways with
- * backpressure (`pipe`), and WebSocket (any Upgrade) handshakes answered with the app's 101, after
- * which the two sockets are spliced. Headers are filtered by proxy-headers.ts.
+ * Proxies one request to an app inside the workspace through the agent's tunnel, wherever the
+ * agent is attached (Coder's proxyWorkspaceApp): plain HTTP/1.1 over pooled agent streams, bodies
+ * streamed both ways with backpressure (`pipe`), and WebSocket (any Upgrade) handshakes answered
+ * with the app's 101, after which the two sockets are spliced. Headers are filtered by
+ * proxy-headers.ts.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
-import type { Mux } from '../../sdk/tunnel/index.js';
 import { spliceStreams } from '../../sdk/tunnel/index.js';
 import type { ClientInfo } from '../httpmw/real-ip.js';
-import { muxAgents, muxConnection } from './mux-http-agent.js';
+import {
+  agentConnection,
+  agentHttpPools,
+  type AgentStreams,
+  type AppRequestOptions,
+} from './agent-http-pool.js';
 import { headersFromApp, headersToApp } from './proxy-headers.js';
 
 export interface ProxyRequest {
   req: http.IncomingMessage;
   res: http.ServerResponse;
-  mux: Mux;
+  /** The deployment's agent connections, and the agent serving the app. */
+  streams: AgentStreams;
+  agentId: string;
   appUrl: URL;
   /** Raw path and query for the app: the app URL's path joined with what followed the app's base. */
   path: string;
@@ -39,15 +46,16 @@ export function joinAppPath(base: string, rest: string): string {
 export function proxyToApp(p: ProxyRequest): void {
   const upgrade = !!p.req.headers.upgrade && /\bupgrade\b/i.test(p.req.headers.connection ?? '');
   const secure = p.appUrl.protocol === 'https:';
-  const options: http.RequestOptions = {
+  const options: AppRequestOptions = {
+    agentId: p.agentId,
     method: p.req.method,
     hostname: p.appUrl.hostname.replace(/^\[|\]$/g, ''),
     port: p.appUrl.port || (secure ? 443 : 80),
     path: p.path,
     headers: headersToApp(p.req, p.client, upgrade),
     ...(upgrade
-      ? { createConnection: () => muxConnection(p.mux, p.appUrl) as never }
-      : { agent: secure ? muxAgents(p.mux).https : muxAgents(p.mux).http }),
+      ? { createConnection: agentConnection(p.streams, secure) }
+      : { agent: secure ? agentHttpPools(p.streams).https : agentHttpPools(p.streams).http }),
   };
   const up = (secure ? https : http).request(options);
   up.on('response', (r) => {

@@ -23,6 +23,7 @@ import {
 import { withActor } from '../../database/authz/actor-context.js';
 import { anonymousActor } from '../../database/authz/actors.js';
 import type { AppAccess, WorkspaceAppLookup } from '../../database/queries/workspace-apps.js';
+import { AgentNotConnected } from '../agent-connections.js';
 import { authenticate } from '../httpmw/api-key.js';
 import { clientInfo, type ClientInfo } from '../httpmw/real-ip.js';
 import type { Authentication, RequestContext } from '../request-context.js';
@@ -316,18 +317,11 @@ async function serveApp(
   // Default query parameters of the app URL (code-server's `?folder=`) when none are given.
   if (parsed.rest === '/' && !parsed.query && appUrl.search)
     return redirect(ctx, 307, `${basePath === '/' ? '/' : `${basePath}/`}${appUrl.search}`);
-  const mux = ctx.api.agentConnections.get(resolved.agentId);
-  if (!mux)
-    return page(ctx, {
-      status: 502,
-      title: 'Application Unavailable',
-      description: "The workspace's agent is not connected. It may still be starting; retry in a moment.",
-      retry: true,
-    });
   proxyToApp({
     req: ctx.req,
     res: ctx.res,
-    mux,
+    streams: ctx.api.agentConnections,
+    agentId: resolved.agentId,
     appUrl,
     path: withQuery(joinAppPath(appUrl.pathname, parsed.rest), stripCredentialParams(parsed.query)),
     client,
@@ -338,11 +332,19 @@ async function serveApp(
       return taken;
     },
     onUnreachable: (err) =>
-      page(ctx, {
-        status: 502,
-        title: 'Bad Gateway',
-        description: `Failed to proxy the request to the application: ${err.message}.`,
-        retry: true,
-      }),
+      err instanceof AgentNotConnected
+        ? page(ctx, {
+            status: 502,
+            title: 'Application Unavailable',
+            description:
+              "The workspace's agent is not connected. It may still be starting; retry in a moment.",
+            retry: true,
+          })
+        : page(ctx, {
+            status: 502,
+            title: 'Bad Gateway',
+            description: `Failed to proxy the request to the application: ${err.message}.`,
+            retry: true,
+          }),
   });
 }
