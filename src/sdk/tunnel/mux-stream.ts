@@ -20,6 +20,7 @@ import {
   maxDataPayload,
   maxReasonBytes,
 } from './frames.js';
+import { corkPerTick } from '../cork-per-tick.js';
 import { TunnelError } from './tunnel-error.js';
 
 const creditStep = 64 * 1024;
@@ -53,7 +54,6 @@ export class MuxStream extends Duplex {
   private received = 0;
   private credited = 0;
   private pending: PendingWrite | undefined;
-  private corkedForTick = false;
   private finSent = false;
   private finReceived = false;
   /** An RST went out or came in: nothing more is sent for this stream. */
@@ -65,6 +65,9 @@ export class MuxStream extends Duplex {
     private readonly host: StreamHost,
   ) {
     super({ allowHalfOpen: true, readableHighWaterMark: 64 * 1024, writableHighWaterMark: 64 * 1024 });
+    // SSH writes each packet in pieces (length, body, MAC): one DATA frame for all of a tick's
+    // writes saves a WebSocket frame, a mask and a syscall per piece on every hop.
+    corkPerTick(this);
     this.sendWindow = host.window;
     this.recvWindow = host.window;
     this.accepted = new Promise<void>((resolve, reject) => {
@@ -150,28 +153,6 @@ export class MuxStream extends Duplex {
     const chunk: unknown = super.read(size);
     this.maybeCredit();
     return chunk;
-  }
-
-  /**
-   * Writes made in one turn of the event loop go out as one DATA frame. Protocols such as SSH
-   * write each packet in pieces (length, body, MAC): sent one by one they cost a WebSocket frame,
-   * a mask and a syscall each on every hop, for a few bytes. Corking until the next tick hands
-   * them to `_writev` together.
-   */
-  override write(
-    chunk: unknown,
-    encoding?: BufferEncoding | ((err?: Error | null) => void),
-    cb?: (err?: Error | null) => void,
-  ): boolean {
-    if (!this.corkedForTick && !this.writableEnded) {
-      this.corkedForTick = true;
-      this.cork();
-      process.nextTick(() => {
-        this.corkedForTick = false;
-        this.uncork();
-      });
-    }
-    return super.write(chunk, encoding as BufferEncoding, cb);
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
