@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { WebSocket } from 'ws';
-import { HangarClient } from '../../src/sdk/hangar-client.js';
+import { ownerClient } from '../../test/support/provisioner.js';
 import type { WorkspaceAgent } from '../../src/sdk/workspaces.js';
 import { spawnPty } from '../../src/agent/pty.js';
 import { createAgentWorkspace } from '../../test/support/agent-workspace.js';
@@ -213,12 +213,7 @@ async function measure(appPort: number, log: (m: string) => void): Promise<void>
   });
   log(`server at ${server.url}`);
   const port = new URL(server.url).port;
-  const client = new HangarClient(server.url);
-  const owner = { email: 'bench@example.com', username: 'bench', password: 'Bench-Passw0rd!x' };
-  await client.users.createFirstUser(owner);
-  client.sessionToken = (
-    await client.users.login({ email: owner.email, password: owner.password })
-  ).session_token;
+  const client = await ownerClient(server.url);
   const pool = new pg.Pool({ connectionString: server.postgresUrl, max: 2 });
   const ws = await createAgentWorkspace(
     { db: { pool } },

@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { ConfigFiles } from '../../src/cli/config-files.js';
-import { HangarClient } from '../../src/sdk/hangar-client.js';
+import { ownerClient } from '../../test/support/provisioner.js';
 import type { WorkspaceAgent } from '../../src/sdk/workspaces.js';
 import { createAgentWorkspace } from '../../test/support/agent-workspace.js';
 import { hangarBin, startTestServer } from '../../test/support/server.js';
@@ -277,12 +277,7 @@ async function orchestrate(): Promise<void> {
     );
     cleanup.unshift(() => server.stop());
     log(`server at ${server.url}`);
-    const client = new HangarClient(server.url);
-    const owner = { email: 'bench@example.com', username: 'bench', password: 'Bench-Passw0rd!x' };
-    await client.users.createFirstUser(owner);
-    client.sessionToken = (
-      await client.users.login({ email: owner.email, password: owner.password })
-    ).session_token;
+    const client = await ownerClient(server.url);
     const pool = new pg.Pool({ connectionString: server.postgresUrl, max: 2 });
     const ws = await createAgentWorkspace(
       { db: { pool } },
@@ -309,7 +304,7 @@ async function orchestrate(): Promise<void> {
     const cliDir = path.join(dir, 'cli');
     const files = new ConfigFiles(cliDir);
     await files.write('url', server.url);
-    await files.write('session', client.sessionToken);
+    await files.write('session', client.sessionToken ?? '');
     const sshConfig = path.join(dir, 'ssh_config');
     const cliEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HANGAR_')));
     // HANGAR_BENCH_PROFILE also profiles the ProxyCommand, through a wrapper as the hangar binary;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { HangarClient } from '../../src/sdk/hangar-client.js';
+import { ownerClient } from '../../test/support/provisioner.js';
 import { packTemplateDirectory } from '../../src/sdk/template-archive.js';
 import type { WorkspaceBuild } from '../../src/sdk/workspaces.js';
 import { buildEnv, safeDaemonEnv } from '../../src/provisioner/terraform/terraform-env.js';
@@ -32,12 +32,7 @@ const workspacesDir = await mkdtemp(join(tmpdir(), 'hangar-bench-ws-'));
 await chmod(workspacesDir, 0o711);
 
 await using server = await startTestServer({ extraArgs: ['--provisioner-daemons', '1'] });
-const client = new HangarClient(server.url);
-const owner = { email: 'bench@example.com', username: 'bench', password: 'Bench-Passw0rd!x' };
-await client.users.createFirstUser(owner);
-client.sessionToken = (
-  await client.users.login({ email: owner.email, password: owner.password })
-).session_token;
+const client = await ownerClient(server.url);
 
 async function waitJob(get: () => Promise<WorkspaceBuild>): Promise<WorkspaceBuild> {
   for (;;) {

@@ -4,25 +4,11 @@ import { describe, it } from 'node:test';
 import type { Command } from 'commander';
 import { buildRootCommand } from '../../src/cli/root.js';
 import { assertGolden, goldenName } from '../support/cli-golden.js';
-import { runCli, tempConfigDir } from '../support/cli.js';
+import { helpText, runCli, tempConfigDir } from '../support/cli.js';
 
 /** Every command path in the tree, hidden ones included (`[]` is the root). */
 function commandPaths(cmd: Command, prefix: string[] = []): string[][] {
   return [prefix, ...cmd.commands.flatMap((c) => commandPaths(c, [...prefix, c.name()]))];
-}
-
-/** What `hangar <path> --help` prints, rendered in-process (80 columns, as a pipe gets). */
-function helpText(root: Command, path: string[]): string {
-  let cmd = root;
-  for (const name of path) cmd = cmd.commands.find((c) => c.name() === name)!;
-  let out = '';
-  cmd.configureOutput({
-    writeOut: (s) => (out += s),
-    getOutHelpWidth: () => 80,
-    getOutHasColors: () => false,
-  });
-  cmd.outputHelp();
-  return out;
 }
 
 describe('cli help', () => {

@@ -1,5 +1,6 @@
 // Runs the real `bin/hangar` as a user would: its own process, a config dir, optional stdin.
 import { spawn } from 'node:child_process';
+import type { Command } from 'commander';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -57,4 +58,18 @@ export function runCli(args: string[], opts: RunCliOptions = {}): Promise<CliRes
 /** A fresh, empty CLI config directory (one per simulated user). */
 export function tempConfigDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'hangar-cli-'));
+}
+
+/** What `hangar <path> --help` prints, rendered in-process (80 columns, as a pipe gets). */
+export function helpText(root: Command, path: string[]): string {
+  let cmd = root;
+  for (const name of path) cmd = cmd.commands.find((c) => c.name() === name)!;
+  let out = '';
+  cmd.configureOutput({
+    writeOut: (s) => (out += s),
+    getOutHelpWidth: () => 80,
+    getOutHasColors: () => false,
+  });
+  cmd.outputHelp();
+  return out;
 }
