@@ -19,6 +19,7 @@ import {
 } from '../../test/support/agent-workspace.js';
 import { runProcess } from '../../test/support/agent-ssh.js';
 import { freePort, listen } from '../../test/support/tcp.js';
+import { startTcpBalancer } from '../../test/support/tcp-balancer.js';
 import { startTerminal } from '../../test/support/terminal.js';
 import { startTestCoderd, type TestCoderd } from '../../test/support/coderd.js';
 import { Agent, expandDirectory } from './agent.js';
@@ -72,6 +73,37 @@ test('an agent started before its build is recorded keeps retrying and connects 
   );
   assert.equal((await agent.ready()).agent_id, agentId);
   await agent.close();
+});
+
+test('a coderd that goes silent without closing TCP (power loss) is left: the agent dials again', async () => {
+  // coderd pings every second here; the agent gives up after 3 s of silence, and on an API call
+  // (its keep-alive connections are frozen too) after 2 s.
+  await using silent = await startTestCoderd({ agentInactiveDisconnectTimeoutMs: 2_000 });
+  await using balancer = await startTcpBalancer([Number(new URL(silent.url).port)]);
+  const owner = await silent.owner();
+  const { token, agentId } = await insertWorkspaceWithAgent(silent.db.pool, (await owner.users.get('me')).id);
+  const agent = new Agent({
+    url: new URL(balancer.url),
+    token,
+    logger: nopLogger,
+    controlSilenceMs: 3_000,
+    apiTimeoutMs: 2_000,
+    maxBackoffMs: 500,
+  });
+  agent.start();
+  try {
+    const status = async () =>
+      (await owner.request<WorkspaceAgent>('GET', `/workspaceagents/${agentId}`)).status;
+    await eventually('connected through the balancer', async () => (await status()) === 'connected');
+    balancer.freeze();
+    // coderd stops hearing pongs and drops its side; the agent hears no pings and drops its own.
+    await eventually('coderd to see the agent gone', async () => (await status()) === 'disconnected', 10_000);
+    const gone = Date.now();
+    await eventually('the agent to dial again', async () => (await status()) === 'connected', 15_000);
+    assert.ok(Date.now() - gone < 10_000, `reconnected ${Date.now() - gone} ms after coderd saw it gone`);
+  } finally {
+    await agent.close();
+  }
 });
 
 test('agent routes refuse missing and unknown tokens with 401', async () => {

@@ -48,7 +48,17 @@ export interface AgentOptions {
   client?: AgentClient;
   /** Produces metadata values instead of running the items' scripts (simulated agents). */
   collectMetadata?: ScriptServicesOptions['collectMetadata'];
+  /**
+   * A control connection on which nothing (not even coderd's ping) arrives for this long is
+   * dropped and dialed again (default 45 s: three of coderd's pings, sent at most 15 s apart).
+   */
+  controlSilenceMs?: number;
+  /** An API call that has not finished in this long fails and is retried (default 30 s). */
+  apiTimeoutMs?: number;
 }
+
+/** coderd pings every agent at most 15 s apart (AgentConnections): three missed pings. */
+const defaultControlSilenceMs = 45_000;
 
 export class Agent {
   private readonly client: AgentClient;
@@ -67,7 +77,12 @@ export class Agent {
   private readonly stats: StatsReporter;
 
   constructor(private readonly opts: AgentOptions) {
-    this.client = opts.client ?? new AgentClient(opts.url, opts.token);
+    if (opts.client) this.client = opts.client;
+    else {
+      this.client = new AgentClient(opts.url, opts.token);
+      // After a coderd vanished, its pooled keep-alive connections would hang calls for minutes.
+      this.client.requestTimeoutMs = opts.apiTimeoutMs ?? 30_000;
+    }
     this.stats = new StatsReporter({
       client: this.client,
       logger: opts.logger.child({ component: 'stats' }),
@@ -159,6 +174,19 @@ export class Agent {
       });
       this.ws = ws;
       let opened = false;
+      // A coderd that vanished without closing TCP (power loss, a partition) sends nothing more;
+      // TCP alone would keep this socket for many minutes, so silence ends it and the agent
+      // dials again, through the load balancer to a replica that is alive.
+      let silence: NodeJS.Timeout | undefined;
+      const heard = () => {
+        clearTimeout(silence);
+        silence = setTimeout(() => {
+          this.opts.logger.warn('coderd has sent nothing, not even a ping, for too long; reconnecting');
+          ws.terminate();
+        }, this.opts.controlSilenceMs ?? defaultControlSilenceMs);
+      };
+      ws.on('ping', heard);
+      ws.on('message', heard);
       // What the tunnel carried, for the stats report: this socket's byte counters.
       ws.on('upgrade', (res) => {
         const socket = res.socket;
@@ -166,6 +194,7 @@ export class Agent {
       });
       ws.on('open', () => {
         opened = true;
+        heard();
         this.opts.logger.info('connected to coderd');
         // coderd opens streams to the agent's services over this socket (ADR 0040).
         new Mux(ws, { side: 'acceptor', logger: this.opts.logger }).onOpen((target, stream) =>
@@ -181,6 +210,7 @@ export class Agent {
         if (!opened) reject(err);
       });
       ws.on('close', (code) => {
+        clearTimeout(silence);
         this.ws = undefined;
         if (opened) {
           this.opts.logger.info({ code }, 'control connection closed');

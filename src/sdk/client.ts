@@ -48,6 +48,11 @@ export class Client {
   sessionToken: string | undefined;
   /** Sent with every request; lets the dashboard rely on cookies and the CLI on the header. */
   extraHeaders: Record<string, string> = {};
+  /**
+   * When set, a request that has not finished in this long fails as unreachable, so a pooled
+   * connection to a server that vanished without closing it cannot hang its caller (the agent).
+   */
+  requestTimeoutMs: number | undefined;
 
   constructor(url: string | URL, sessionToken?: string) {
     this.url = new URL(url);
@@ -99,7 +104,9 @@ export class Client {
         method,
         headers,
         body: payload,
-        signal: options.signal,
+        signal:
+          options.signal ??
+          (this.requestTimeoutMs === undefined ? undefined : AbortSignal.timeout(this.requestTimeoutMs)),
         credentials: 'include',
       });
     } catch (err) {

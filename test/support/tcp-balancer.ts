@@ -9,6 +9,11 @@ export interface TcpBalancer {
   port: number;
   /** How many connections went to each backend port. */
   counts: Map<number, number>;
+  /**
+   * Stops carrying bytes on every connection open now, without closing any: what a backend host
+   * that lost power or a network partition looks like from both ends. New connections still pass.
+   */
+  freeze(): void;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -26,6 +31,7 @@ function connectTo(port: number): Promise<net.Socket> {
 
 export async function startTcpBalancer(backendPorts: number[]): Promise<TcpBalancer> {
   const open = new Set<net.Socket>();
+  const pairs = new Set<() => void>();
   const counts = new Map<number, number>();
   const track = (s: net.Socket) => {
     open.add(s);
@@ -40,13 +46,25 @@ export async function startTcpBalancer(backendPorts: number[]): Promise<TcpBalan
         if (!upstream) continue;
         track(upstream);
         counts.set(port, (counts.get(port) ?? 0) + 1);
-        upstream.on('error', () => client.destroy());
-        client.on('error', () => upstream.destroy());
+        // A frozen pair passes nothing on, not even a close: the far end just goes quiet.
+        let frozen = false;
+        const pass = (to: net.Socket) => () => frozen || to.destroy();
+        upstream.on('error', pass(client));
+        client.on('error', pass(upstream));
         // A backend that dies takes its connections with it, as a real balancer's would.
-        upstream.once('close', () => client.destroy());
-        client.once('close', () => upstream.destroy());
+        upstream.once('close', pass(client));
+        client.once('close', pass(upstream));
         client.pipe(upstream);
         upstream.pipe(client);
+        const freezePair = () => {
+          frozen = true;
+          client.unpipe(upstream);
+          upstream.unpipe(client);
+          client.pause();
+          upstream.pause();
+        };
+        pairs.add(freezePair);
+        client.once('close', () => pairs.delete(freezePair));
         client.resume();
         return;
       }
@@ -60,7 +78,11 @@ export async function startTcpBalancer(backendPorts: number[]): Promise<TcpBalan
     for (const s of open) s.destroy();
     await new Promise((r) => server.close(r));
   };
-  return { url: `http://127.0.0.1:${port}`, port, counts, close, [Symbol.asyncDispose]: close };
+  const freeze = () => {
+    for (const freezePair of pairs) freezePair();
+    pairs.clear();
+  };
+  return { url: `http://127.0.0.1:${port}`, port, counts, freeze, close, [Symbol.asyncDispose]: close };
 }
 
 /** A port nothing listens on right now (for servers that must know their address before starting). */
