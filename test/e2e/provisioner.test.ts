@@ -9,6 +9,7 @@ import {
   startReplica,
   waitForJob,
 } from '../support/provisioner.js';
+import { waitForValue } from '../support/wait.js';
 
 const echo = (stages: unknown[]) => ({ provisioner: 'echo' as const, input: { stages } });
 
@@ -17,6 +18,10 @@ test('built-in and external daemons: 40 jobs each run exactly once, logs stored'
   const { key } = await env.owner.provisioners.createKey('default', { name: 'ext' });
   const ext = [0, 1].map((i) => spawnExternalDaemon({ url: env.replica.url, key, name: `ext-${i}` }));
   try {
+    // All five take part: posted before the external ones connect, the jobs could all be done first.
+    await waitForValue('the external daemons to connect', async () =>
+      (await env.owner.provisioners.daemons('default')).length === 5 ? true : undefined,
+    );
     const jobs = await Promise.all(
       [...Array(40).keys()].map((i) =>
         env.owner.provisioners.postJob(
