@@ -8,7 +8,6 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { AgentClient } from '../sdk/agent-client.js';
 import type { HangarClient } from '../sdk/hangar-client.js';
@@ -20,6 +19,7 @@ import type { WorkspaceAgent } from '../sdk/workspaces.js';
 import { expectError, startTestCoderd, type TestCoderd } from '../../test/support/coderd.js';
 import { readEvents } from '../../test/support/sse.js';
 import { insertEchoTemplate } from '../../test/support/template-rows.js';
+import { pollUntil } from '../../test/support/wait.js';
 import { Agent } from './agent.js';
 
 let coderd: TestCoderd;
@@ -93,19 +93,8 @@ async function runAgent(extra: Partial<ProvisionedAgent>): Promise<Running> {
   return { agent, agentId, token, stateDir, view: () => owner.agents.get(agentId) };
 }
 
-async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  ms = 15_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+const eventually = <T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000) =>
+  pollUntil(what, fn, { ms, intervalMs: 50 });
 
 const lifecycleIs = (r: Running, state: WorkspaceAgent['lifecycle_state']) =>
   eventually(`lifecycle ${state}`, async () =>

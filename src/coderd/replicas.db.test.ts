@@ -36,6 +36,7 @@ import {
 } from '../../test/support/provisioner.js';
 import { freePort } from '../../test/support/tcp-balancer.js';
 import { agentConnection, workspaceWithAgent } from '../../test/support/agent-rows.js';
+import { pollUntil } from '../../test/support/wait.js';
 import { RelayAuth, relayAuthHeader, relayKeySiteConfig } from './replica-relay-auth.js';
 import { parseRelayUrl } from './start-server.js';
 
@@ -63,15 +64,8 @@ after(async () => {
   await db.dispose();
 });
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 10_000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const eventually = <T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 10_000) =>
+  pollUntil(what, fn, { ms, intervalMs: 50 });
 
 const idOf = (r: ProvisionerReplica) => r.server.coderd.replicas.id;
 

@@ -14,6 +14,7 @@ import type { ProvisionedScript } from '../../src/sdk/provisioner.js';
 import type { WorkspaceAgent } from '../../src/sdk/workspaces.js';
 import { cliOwner, echoTemplateDir, startCliSession, type CliSession } from '../support/cli-session.js';
 import { hangarBin } from '../support/server.js';
+import { pollUntil } from '../support/wait.js';
 
 const token = '00000000-0000-4000-8000-0000000000b1';
 
@@ -41,15 +42,8 @@ describe('startup scripts and hangar ssh --wait', { timeout: 180_000 }, () => {
       (r) => r.agents,
     )[0]!;
 
-  async function eventually<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-    const until = Date.now() + ms;
-    for (;;) {
-      const v = await fn();
-      if (v !== undefined) return v;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await sleep(100);
-    }
-  }
+  const eventually = <T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000) =>
+    pollUntil(what, fn, { ms, intervalMs: 100 });
 
   before(async () => {
     s = await startCliSession();

@@ -13,6 +13,7 @@ import { runCli, type CliResult } from '../support/cli.js';
 import { expectError } from '../support/coderd.js';
 import { ownerClient, spawnExternalDaemon, waitForJob, type ExternalDaemon } from '../support/provisioner.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { pollUntil } from '../support/wait.js';
 
 const psk = 'test-psk-0123456789';
 const echo = (stages: unknown[], tags: Record<string, string> = {}) => ({
@@ -21,15 +22,8 @@ const echo = (stages: unknown[], tags: Record<string, string> = {}) => ({
   tags,
 });
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000) =>
+  pollUntil(what, fn, { ms: timeoutMs, intervalMs: 50 });
 
 describe('cli provisioner', () => {
   let server: TestServer;

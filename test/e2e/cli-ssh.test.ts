@@ -15,6 +15,7 @@ import type { HangarClient } from '../../src/sdk/hangar-client.js';
 import type { WorkspaceAgent } from '../../src/sdk/workspaces.js';
 import { ownerClient, echoTemplateDir, startCliSession, type CliSession } from '../support/cli-session.js';
 import { hangarBin } from '../support/server.js';
+import { pollUntil } from '../support/wait.js';
 import {
   consecutiveFreePorts,
   consecutiveServers,
@@ -89,11 +90,7 @@ async function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutM
 }
 
 async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
+  await pollUntil(what, fn, { ms, intervalMs: 100 });
 }
 
 describe('cli ssh access: config-ssh, port-forward, autostart', { timeout: 600_000 }, () => {

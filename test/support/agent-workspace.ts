@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type AgentOptions } from '../../src/agent/agent.js';
 import { openSshOptions } from '../../src/cli/commands/config-ssh/ssh-config-block.js';
 import { nopLogger } from '../../src/sdk/logger.js';
@@ -17,6 +16,7 @@ import type { WorkspaceAgent } from '../../src/sdk/workspaces.js';
 import type pg from 'pg';
 import type { TestCoderd } from './coderd.js';
 import { repoRoot } from './server.js';
+import { pollUntil } from './wait.js';
 
 export interface TestApp {
   slug: string;
@@ -196,11 +196,7 @@ export async function startAgent(
 }
 
 export async function eventually(what: string, fn: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
+  await pollUntil(what, fn, { ms, intervalMs: 50 });
 }
 
 export interface CoderdSshTarget {

@@ -1,24 +1,18 @@
 // OpenSSH through `hangar ssh --stdio` as its ProxyCommand, the way users reach workspaces, and a
 // poll-until helper for multi-process tests.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { openSshOptions } from '../../src/cli/commands/config-ssh/ssh-config-block.js';
 import { shellQuote } from '../../src/sdk/shell-quote.js';
 import { hangarBin } from './server.js';
+import { pollUntil } from './wait.js';
 
 /** Polls `fn` every 100 ms until it returns something other than undefined/false; errors count as "not yet". */
-export async function eventually<T>(
+export function eventually<T>(
   what: string,
   fn: () => Promise<T | undefined | false>,
   ms = 20_000,
 ): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
+  return pollUntil(what, fn, { ms, intervalMs: 100, retryErrors: true });
 }
 
 export interface Ssh {
