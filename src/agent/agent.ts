@@ -177,13 +177,20 @@ export class Agent {
       // A coderd that vanished without closing TCP (power loss, a partition) sends nothing more;
       // TCP alone would keep this socket for many minutes, so silence ends it and the agent
       // dials again, through the load balancer to a replica that is alive.
+      // Each frame only stamps the time (this is the data path); a timer checks the stamp.
+      const silenceMs = this.opts.controlSilenceMs ?? defaultControlSilenceMs;
+      let lastHeard = Date.now();
       let silence: NodeJS.Timeout | undefined;
-      const heard = () => {
-        clearTimeout(silence);
-        silence = setTimeout(() => {
-          this.opts.logger.warn('coderd has sent nothing, not even a ping, for too long; reconnecting');
-          ws.terminate();
-        }, this.opts.controlSilenceMs ?? defaultControlSilenceMs);
+      const heard = () => (lastHeard = Date.now());
+      const watchSilence = () => {
+        silence = setInterval(
+          () => {
+            if (Date.now() - lastHeard <= silenceMs) return;
+            this.opts.logger.warn('coderd has sent nothing, not even a ping, for too long; reconnecting');
+            ws.terminate();
+          },
+          Math.min(1_000, silenceMs / 3),
+        );
       };
       ws.on('ping', heard);
       ws.on('message', heard);
@@ -195,6 +202,7 @@ export class Agent {
       ws.on('open', () => {
         opened = true;
         heard();
+        watchSilence();
         this.opts.logger.info('connected to coderd');
         // coderd opens streams to the agent's services over this socket (ADR 0040).
         new Mux(ws, { side: 'acceptor', logger: this.opts.logger }).onOpen((target, stream) =>
@@ -210,7 +218,7 @@ export class Agent {
         if (!opened) reject(err);
       });
       ws.on('close', (code) => {
-        clearTimeout(silence);
+        clearInterval(silence);
         this.ws = undefined;
         if (opened) {
           this.opts.logger.info({ code }, 'control connection closed');
