@@ -4,6 +4,7 @@
  * following when they scroll up to read.
  */
 import { Fragment, useLayoutEffect, useMemo, useRef, type CSSProperties } from 'react';
+import type { ProvisionerJobLog } from '../../../src/sdk/provisioner-jobs.js';
 import { parseAnsi, type AnsiSegment, type AnsiStyle } from '../lib/ansi.js';
 
 export interface LogLine {
@@ -13,6 +14,17 @@ export interface LogLine {
   /** Lines of one stage are grouped under its name. */
   stage?: string;
   output: string;
+}
+
+/** A provisioner job's log (builds, template imports) as viewer lines, grouped by stage. */
+export function jobLogLines(logs: readonly ProvisionerJobLog[]): LogLine[] {
+  return logs.map((l) => ({
+    id: l.id,
+    time: l.created_at,
+    level: l.log_level,
+    stage: l.stage,
+    output: l.output,
+  }));
 }
 
 function segmentProps(style: AnsiStyle): { className?: string; style?: CSSProperties } {

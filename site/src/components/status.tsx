@@ -7,9 +7,10 @@ import type {
   WorkspaceStatus,
 } from '../../../src/sdk/workspaces.js';
 
-type Tone = 'ok' | 'busy' | 'off' | 'bad' | 'warn';
+export type Tone = 'ok' | 'busy' | 'off' | 'bad' | 'warn';
 
-function Pill({ tone, label, title }: { tone: Tone; label: string; title?: string }) {
+/** A status in colour and words; `data-status` is the label, for tests and styling. */
+export function Pill({ tone, label, title }: { tone: Tone; label: string; title?: string }) {
   return (
     <span className={`pill pill-${tone}`} title={title} data-status={label}>
       <span className="pill-dot" aria-hidden="true" />

@@ -4,6 +4,7 @@ import type { GenerateAPIKeyResponse } from '../../../src/sdk/users.js';
 import { api } from '../api/client.js';
 import { useMe } from '../auth.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { DataTable } from '../components/data-table.js';
 import { CopyableCommand } from '../components/copy-button.js';
 import { Empty, ErrorAlert, Loading, Notice, validationsOf } from '../components/feedback.js';
 import { Field, TextField, useFormValues } from '../components/form.js';
@@ -190,48 +191,27 @@ export function TokensPage() {
         ) : tokens.data.length === 0 ? (
           <Empty title="No tokens." />
         ) : (
-          <div className="table-scroll">
-            <table className="table" aria-label="API tokens">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Created</th>
-                  <th>Last used</th>
-                  <th>Expires</th>
-                  <th>
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {tokens.data.map((t) => (
-                  <tr key={t.id} data-token={t.token_name}>
-                    <td>{t.token_name}</td>
-                    <td>
-                      <RelativeTime iso={t.created_at} />
-                    </td>
-                    <td>
-                      <RelativeTime iso={t.last_used} />
-                    </td>
-                    <td>
-                      <RelativeTime iso={t.expires_at} />
-                    </td>
-                    <td>
-                      <div className="row-actions">
-                        <button
-                          type="button"
-                          className="btn btn-small btn-danger-outline"
-                          onClick={() => setDeleting({ id: t.id, name: t.token_name })}
-                        >
-                          Delete…
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="API tokens"
+            rows={tokens.data}
+            rowKey={(t) => t.id}
+            rowProps={(t) => ({ 'data-token': t.token_name })}
+            columns={[
+              { header: 'Name', cell: (t) => t.token_name },
+              { header: 'Created', cell: (t) => <RelativeTime iso={t.created_at} /> },
+              { header: 'Last used', cell: (t) => <RelativeTime iso={t.last_used} /> },
+              { header: 'Expires', cell: (t) => <RelativeTime iso={t.expires_at} /> },
+            ]}
+            actions={(t) => (
+              <button
+                type="button"
+                className="btn btn-small btn-danger-outline"
+                onClick={() => setDeleting({ id: t.id, name: t.token_name })}
+              >
+                Delete…
+              </button>
+            )}
+          />
         )}
       </section>
       <ConfirmDialog

@@ -1,15 +1,19 @@
 /** Deployment health for admins: database, build info, provisioner daemons and the job queue. */
 import { useState } from 'react';
+import type { ProvisionerDaemonStatus } from '../../../src/sdk/provisioner-daemons.js';
 import type { ProvisionerJobStatus } from '../../../src/sdk/provisioner-jobs.js';
 import { api } from '../api/client.js';
 import { useMe } from '../auth.js';
+import { DataTable } from '../components/data-table.js';
 import { Empty, ErrorAlert, Loading } from '../components/feedback.js';
 import { PageHeader, useTitle } from '../components/layout.js';
-import { JobStatusPill } from '../components/status.js';
+import { JobStatusPill, Pill, type Tone } from '../components/status.js';
 import { RelativeTime } from '../components/time.js';
 import { useAction, useApi } from '../hooks/use-api.js';
 
 const refreshMs = 10_000;
+
+const daemonTones: Record<ProvisionerDaemonStatus, Tone> = { offline: 'bad', busy: 'busy', idle: 'ok' };
 
 function Tags({ tags }: { tags: Record<string, string> }) {
   const entries = Object.entries(tags);
@@ -34,12 +38,7 @@ function Health() {
       <section className="card" aria-labelledby="health-heading">
         <div className="card-header">
           <h2 id="health-heading">Health</h2>
-          {h && (
-            <span className={`pill pill-${h.healthy ? 'ok' : 'bad'}`}>
-              <span className="pill-dot" aria-hidden="true" />
-              {h.healthy ? 'Healthy' : 'Unhealthy'}
-            </span>
-          )}
+          {h && <Pill tone={h.healthy ? 'ok' : 'bad'} label={h.healthy ? 'Healthy' : 'Unhealthy'} />}
         </div>
         <ErrorAlert error={health.error} />
         {!h ? (
@@ -116,43 +115,20 @@ function Daemons({ org }: { org: string }) {
           </p>
         </Empty>
       ) : (
-        <div className="table-scroll">
-          <table className="table" aria-label="Provisioner daemons">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Status</th>
-                <th>Provisioners</th>
-                <th>Tags</th>
-                <th>Last seen</th>
-                <th>Version</th>
-              </tr>
-            </thead>
-            <tbody>
-              {daemons.data.map((d) => (
-                <tr key={d.id} data-daemon={d.name}>
-                  <td>{d.name}</td>
-                  <td>
-                    <span
-                      className={`pill pill-${d.status === 'offline' ? 'bad' : d.status === 'busy' ? 'busy' : 'ok'}`}
-                    >
-                      <span className="pill-dot" aria-hidden="true" />
-                      {d.status}
-                    </span>
-                  </td>
-                  <td>{d.provisioners.join(', ')}</td>
-                  <td>
-                    <Tags tags={d.tags} />
-                  </td>
-                  <td>
-                    <RelativeTime iso={d.last_seen_at} />
-                  </td>
-                  <td>{d.version}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Provisioner daemons"
+          rows={daemons.data}
+          rowKey={(d) => d.id}
+          rowProps={(d) => ({ 'data-daemon': d.name })}
+          columns={[
+            { header: 'Name', cell: (d) => d.name },
+            { header: 'Status', cell: (d) => <Pill tone={daemonTones[d.status]} label={d.status} /> },
+            { header: 'Provisioners', cell: (d) => d.provisioners.join(', ') },
+            { header: 'Tags', cell: (d) => <Tags tags={d.tags} /> },
+            { header: 'Last seen', cell: (d) => <RelativeTime iso={d.last_seen_at} /> },
+            { header: 'Version', cell: (d) => d.version },
+          ]}
+        />
       )}
     </section>
   );
@@ -185,59 +161,36 @@ function Jobs({ org }: { org: string }) {
       ) : jobs.data.length === 0 ? (
         <Empty title={all ? 'No jobs yet.' : 'The queue is empty.'} />
       ) : (
-        <div className="table-scroll">
-          <table className="table" aria-label="Provisioner jobs">
-            <thead>
-              <tr>
-                <th>Type</th>
-                <th>Status</th>
-                <th>Queue</th>
-                <th>Daemon</th>
-                <th>Tags</th>
-                <th>Created</th>
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.data.map((j) => (
-                <tr key={j.id}>
-                  <td>{j.type.replaceAll('_', ' ')}</td>
-                  <td>
-                    <JobStatusPill status={j.status} />
-                  </td>
-                  <td>{j.queue_position > 0 ? `${j.queue_position} of ${j.queue_size}` : '—'}</td>
-                  <td>{j.worker_name ?? '—'}</td>
-                  <td>
-                    <Tags tags={j.tags} />
-                  </td>
-                  <td>
-                    <RelativeTime iso={j.created_at} />
-                  </td>
-                  <td>
-                    <div className="row-actions">
-                      {(j.status === 'pending' || j.status === 'running') && (
-                        <button
-                          type="button"
-                          className="btn btn-small"
-                          disabled={cancel.busy}
-                          onClick={() =>
-                            void cancel
-                              .run(() => api.provisioners.cancelJob(org, j.id))
-                              .then(() => jobs.reload())
-                          }
-                        >
-                          Cancel
-                        </button>
-                      )}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Provisioner jobs"
+          rows={jobs.data}
+          rowKey={(j) => j.id}
+          columns={[
+            { header: 'Type', cell: (j) => j.type.replaceAll('_', ' ') },
+            { header: 'Status', cell: (j) => <JobStatusPill status={j.status} /> },
+            {
+              header: 'Queue',
+              cell: (j) => (j.queue_position > 0 ? `${j.queue_position} of ${j.queue_size}` : '—'),
+            },
+            { header: 'Daemon', cell: (j) => j.worker_name ?? '—' },
+            { header: 'Tags', cell: (j) => <Tags tags={j.tags} /> },
+            { header: 'Created', cell: (j) => <RelativeTime iso={j.created_at} /> },
+          ]}
+          actions={(j) =>
+            (j.status === 'pending' || j.status === 'running') && (
+              <button
+                type="button"
+                className="btn btn-small"
+                disabled={cancel.busy}
+                onClick={() =>
+                  void cancel.run(() => api.provisioners.cancelJob(org, j.id)).then(() => jobs.reload())
+                }
+              >
+                Cancel
+              </button>
+            )
+          }
+        />
       )}
     </section>
   );

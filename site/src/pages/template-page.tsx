@@ -8,7 +8,7 @@ import { api } from '../api/client.js';
 import { can, useMe } from '../auth.js';
 import { ErrorAlert, Loading } from '../components/feedback.js';
 import { PageHeader, Tabs, useTitle } from '../components/layout.js';
-import { LogViewer } from '../components/log-viewer.js';
+import { jobLogLines, LogViewer } from '../components/log-viewer.js';
 import { Markdown } from '../components/markdown.js';
 import { JobStatusPill } from '../components/status.js';
 import { RelativeTime } from '../components/time.js';
@@ -28,17 +28,7 @@ function VersionLogs({ version }: { version: TemplateVersion }) {
   return (
     <>
       <ErrorAlert error={error} />
-      <LogViewer
-        label={`Import log of ${version.name}`}
-        lines={logs.map((l) => ({
-          id: l.id,
-          time: l.created_at,
-          level: l.log_level,
-          stage: l.stage,
-          output: l.output,
-        }))}
-        maxHeight={320}
-      />
+      <LogViewer label={`Import log of ${version.name}`} lines={jobLogLines(logs)} maxHeight={320} />
     </>
   );
 }

@@ -4,10 +4,12 @@ import type { AssignableRole, User } from '../../../src/sdk/users.js';
 import { api } from '../api/client.js';
 import { useMe } from '../auth.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { DataTable } from '../components/data-table.js';
 import { Empty, ErrorAlert, Loading, Notice } from '../components/feedback.js';
 import { useFormValues } from '../components/form.js';
 import { emptyNewUser, NewUserFields, newUserFieldNames } from '../components/new-user-fields.js';
 import { PageHeader, useTitle } from '../components/layout.js';
+import { Pill } from '../components/status.js';
 import { RelativeTime } from '../components/time.js';
 import { useAction, useApi } from '../hooks/use-api.js';
 
@@ -169,82 +171,61 @@ export function UsersPage() {
         <Empty title="No users match." />
       ) : (
         users.data && (
-          <div className="table-scroll">
-            <table className="table" aria-label="Users">
-              <thead>
-                <tr>
-                  <th>User</th>
-                  <th>Roles</th>
-                  <th>Status</th>
-                  <th>Last seen</th>
-                  <th>
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.data.users.map((u) => (
-                  <tr key={u.id} data-user={u.username}>
-                    <td>
-                      <strong>{u.username}</strong>
-                      <div className="muted small">{u.email}</div>
-                    </td>
-                    <td>
-                      {u.roles.length ? u.roles.map((r) => r.display_name || r.name).join(', ') : 'Member'}
-                    </td>
-                    <td>
-                      <span className={`pill pill-${u.status === 'active' ? 'ok' : 'off'}`}>
-                        <span className="pill-dot" aria-hidden="true" />
-                        {u.status}
-                      </span>
-                    </td>
-                    <td>
-                      <RelativeTime iso={u.last_seen_at} />
-                    </td>
-                    <td>
-                      <div className="row-actions">
-                        {u.id !== me.id && (
-                          <>
-                            {roles.data && <RolesEditor user={u} roles={roles.data} onSaved={replace} />}
-                            {u.status === 'active' ? (
-                              <button
-                                type="button"
-                                className="btn btn-small"
-                                disabled={action.busy}
-                                onClick={() =>
-                                  void action.run(async () => replace(await api.users.suspend(u.id)))
-                                }
-                              >
-                                Suspend
-                              </button>
-                            ) : (
-                              <button
-                                type="button"
-                                className="btn btn-small"
-                                disabled={action.busy}
-                                onClick={() =>
-                                  void action.run(async () => replace(await api.users.activate(u.id)))
-                                }
-                              >
-                                Activate
-                              </button>
-                            )}
-                            <button
-                              type="button"
-                              className="btn btn-small btn-danger-outline"
-                              onClick={() => setDeleting(u)}
-                            >
-                              Delete…
-                            </button>
-                          </>
-                        )}
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="Users"
+            rows={users.data.users}
+            rowKey={(u) => u.id}
+            rowProps={(u) => ({ 'data-user': u.username })}
+            columns={[
+              {
+                header: 'User',
+                cell: (u) => (
+                  <>
+                    <strong>{u.username}</strong>
+                    <div className="muted small">{u.email}</div>
+                  </>
+                ),
+              },
+              {
+                header: 'Roles',
+                cell: (u) =>
+                  u.roles.length ? u.roles.map((r) => r.display_name || r.name).join(', ') : 'Member',
+              },
+              {
+                header: 'Status',
+                cell: (u) => <Pill tone={u.status === 'active' ? 'ok' : 'off'} label={u.status} />,
+              },
+              { header: 'Last seen', cell: (u) => <RelativeTime iso={u.last_seen_at} /> },
+            ]}
+            actions={(u) =>
+              u.id !== me.id && (
+                <>
+                  {roles.data && <RolesEditor user={u} roles={roles.data} onSaved={replace} />}
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    disabled={action.busy}
+                    onClick={() =>
+                      void action.run(async () =>
+                        replace(
+                          await (u.status === 'active' ? api.users.suspend(u.id) : api.users.activate(u.id)),
+                        ),
+                      )
+                    }
+                  >
+                    {u.status === 'active' ? 'Suspend' : 'Activate'}
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn-small btn-danger-outline"
+                    onClick={() => setDeleting(u)}
+                  >
+                    Delete…
+                  </button>
+                </>
+              )
+            }
+          />
         )
       )}
       <ConfirmDialog

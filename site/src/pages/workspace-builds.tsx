@@ -4,8 +4,9 @@ import type { ProvisionerJobLog } from '../../../src/sdk/provisioner-jobs.js';
 import type { WorkspaceBuild } from '../../../src/sdk/workspaces.js';
 import { api } from '../api/client.js';
 import { openJsonSocket } from '../api/streams.js';
+import { DataTable } from '../components/data-table.js';
 import { ErrorAlert, Loading } from '../components/feedback.js';
-import { LogViewer } from '../components/log-viewer.js';
+import { jobLogLines, LogViewer } from '../components/log-viewer.js';
 import { JobStatusPill, WorkspaceStatusPill } from '../components/status.js';
 import { RelativeTime } from '../components/time.js';
 import { duration } from '../lib/format.js';
@@ -107,13 +108,7 @@ export function BuildLog({ build }: { build: WorkspaceBuild }) {
       <LogViewer
         label={`Log of build ${build.build_number}`}
         empty={jobActive(build) ? 'Waiting for the provisioner…' : 'This build wrote no log.'}
-        lines={logs.map((l) => ({
-          id: l.id,
-          time: l.created_at,
-          level: l.log_level,
-          stage: l.stage,
-          output: l.output,
-        }))}
+        lines={jobLogLines(logs)}
       />
     </section>
   );
@@ -130,43 +125,32 @@ export function BuildHistory({
 }) {
   if (!builds) return <Loading label="Loading builds…" />;
   return (
-    <div className="table-scroll">
-      <table className="table" aria-label="Build history">
-        <thead>
-          <tr>
-            <th>Build</th>
-            <th>Action</th>
-            <th>Result</th>
-            <th>By</th>
-            <th>When</th>
-            <th>Duration</th>
-          </tr>
-        </thead>
-        <tbody>
-          {builds.map((b) => (
-            <tr key={b.id} className={b.build_number === selected ? 'selected' : undefined}>
-              <td>
-                <Link to={hrefOf(b)} aria-current={b.build_number === selected ? 'true' : undefined}>
-                  #{b.build_number}
-                </Link>
-              </td>
-              <td>{b.transition}</td>
-              <td>
-                <WorkspaceStatusPill status={b.status} />
-              </td>
-              <td>{b.initiator_name}</td>
-              <td>
-                <RelativeTime iso={b.created_at} />
-              </td>
-              <td>
-                {b.job.started_at && b.job.completed_at
-                  ? duration(Date.parse(b.job.completed_at) - Date.parse(b.job.started_at))
-                  : '—'}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label="Build history"
+      rows={builds}
+      rowKey={(b) => b.id}
+      rowProps={(b) => (b.build_number === selected ? { className: 'selected' } : {})}
+      columns={[
+        {
+          header: 'Build',
+          cell: (b) => (
+            <Link to={hrefOf(b)} aria-current={b.build_number === selected ? 'true' : undefined}>
+              #{b.build_number}
+            </Link>
+          ),
+        },
+        { header: 'Action', cell: (b) => b.transition },
+        { header: 'Result', cell: (b) => <WorkspaceStatusPill status={b.status} /> },
+        { header: 'By', cell: (b) => b.initiator_name },
+        { header: 'When', cell: (b) => <RelativeTime iso={b.created_at} /> },
+        {
+          header: 'Duration',
+          cell: (b) =>
+            b.job.started_at && b.job.completed_at
+              ? duration(Date.parse(b.job.completed_at) - Date.parse(b.job.started_at))
+              : '—',
+        },
+      ]}
+    />
   );
 }

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import { can, useMe } from '../auth.js';
+import { DataTable } from '../components/data-table.js';
 import { Empty, ErrorAlert, Loading, validationsOf } from '../components/feedback.js';
 import { PageHeader, useTitle } from '../components/layout.js';
 import { WorkspaceStatusPill } from '../components/status.js';
@@ -101,48 +102,41 @@ export function WorkspacesPage() {
         )
       ) : (
         list.data && (
-          <div className="table-scroll">
-            <table className="table" aria-label="Workspaces">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  {showOwner && <th>Owner</th>}
-                  <th>Template</th>
-                  <th>Status</th>
-                  <th>Last used</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.workspaces.map((w) => (
-                  <tr key={w.id} data-workspace={w.name}>
-                    <td>
-                      <Link to={workspaceHref(w.owner_name, w.name)} className="strong-link">
-                        {w.name}
-                      </Link>
-                      {w.outdated && (
-                        <span className="tag" title="A newer template version is active">
-                          outdated
-                        </span>
-                      )}
-                    </td>
-                    {showOwner && <td>{w.owner_name}</td>}
-                    <td>{w.template_display_name || w.template_name}</td>
-                    <td>
-                      <WorkspaceStatusPill status={w.latest_build.status} />
-                    </td>
-                    <td>
-                      <RelativeTime iso={w.last_used_at} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {list.data.count > list.data.workspaces.length && (
-              <p className="muted">
-                Showing {list.data.workspaces.length} of {list.data.count}; narrow the search to see the rest.
-              </p>
-            )}
-          </div>
+          <DataTable
+            label="Workspaces"
+            rows={list.data.workspaces}
+            rowKey={(w) => w.id}
+            rowProps={(w) => ({ 'data-workspace': w.name })}
+            columns={[
+              {
+                header: 'Name',
+                cell: (w) => (
+                  <>
+                    <Link to={workspaceHref(w.owner_name, w.name)} className="strong-link">
+                      {w.name}
+                    </Link>
+                    {w.outdated && (
+                      <span className="tag" title="A newer template version is active">
+                        outdated
+                      </span>
+                    )}
+                  </>
+                ),
+              },
+              showOwner && { header: 'Owner', cell: (w) => w.owner_name },
+              { header: 'Template', cell: (w) => w.template_display_name || w.template_name },
+              { header: 'Status', cell: (w) => <WorkspaceStatusPill status={w.latest_build.status} /> },
+              { header: 'Last used', cell: (w) => <RelativeTime iso={w.last_used_at} /> },
+            ]}
+            footer={
+              list.data.count > list.data.workspaces.length && (
+                <p className="muted">
+                  Showing {list.data.workspaces.length} of {list.data.count}; narrow the search to see the
+                  rest.
+                </p>
+              )
+            }
+          />
         )
       )}
     </>
