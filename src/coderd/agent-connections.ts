@@ -51,6 +51,10 @@ export class AgentConnections {
   private readonly muxes = new Map<string, Mux>();
   /** Client sockets spliced to agent streams: not the HTTP server's to close once upgraded. */
   private readonly clientSockets = new Set<Duplex>();
+  /** Every open control socket, and whether it answered the last ping. */
+  private readonly live = new Map<WebSocket, { agentId: string; alive: boolean }>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private beating = false;
 
   constructor(
     private readonly store: Store,
@@ -135,7 +139,8 @@ export class AgentConnections {
       );
     await mark(new Date(), null, true);
     await this.onChange(agent.workspace_id);
-    // Is this still the agent of the latest build? Checked on every workspace event and heartbeat.
+    // Is this still the agent of the latest build? Checked on every workspace event (and, for all
+    // agents at once, on every heartbeat).
     const checkCurrent = () =>
       withActor(systemActors.agent, () => this.store.getWorkspaceAgentByAuthTokenHash(agent.auth_token_hash))
         .then((current) => {
@@ -148,28 +153,12 @@ export class AgentConnections {
     const unsubscribe = await this.pubsub.subscribe(workspaceEventChannel(agent.workspace_id), () => {
       void checkCurrent();
     });
-    let alive = true;
-    ws.on('pong', () => (alive = true));
-    const timer = setInterval(
-      () => {
-        if (!alive) {
-          ws.terminate();
-          return;
-        }
-        alive = false;
-        ws.ping();
-        mark(new Date(), null, false)
-          .then((mine) => {
-            // The agent attached to another replica and this socket is a stale leftover.
-            if (!mine) ws.close(4000, 'superseded by a connection to another server');
-          })
-          .catch((err: unknown) => this.logger.warn({ err }, 'agent heartbeat write failed'));
-        void checkCurrent();
-      },
-      Math.min(this.inactiveDisconnectMs, agentInactiveDisconnectMs) / 2,
-    );
+    const live = { agentId: agent.id, alive: true };
+    this.live.set(ws, live);
+    ws.on('pong', () => (live.alive = true));
+    this.startHeartbeat();
     ws.on('close', () => {
-      clearInterval(timer);
+      this.live.delete(ws);
       void unsubscribe().catch(() => {});
       if (this.sockets.get(agent.id) !== ws) return;
       this.sockets.delete(agent.id);
@@ -181,6 +170,56 @@ export class AgentConnections {
     });
   }
 
+  /**
+   * One heartbeat for every agent attached here (ADR 0077): each socket is pinged (one that did
+   * not answer the last ping is closed), and two statements cover them all: the refresh of
+   * last_connected_at (an agent whose row names another replica now is closed as a stale
+   * leftover) and the check that each is still its workspace's latest build's agent.
+   */
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(
+      () => void this.beat(),
+      Math.min(this.inactiveDisconnectMs, agentInactiveDisconnectMs) / 2,
+    );
+    this.heartbeat.unref();
+  }
+
+  private async beat(): Promise<void> {
+    // A slow database must not stack heartbeats; the next tick tries again.
+    if (this.beating) return;
+    this.beating = true;
+    try {
+      const pinged: [WebSocket, string][] = [];
+      for (const [ws, live] of this.live) {
+        if (!live.alive) {
+          ws.terminate();
+          continue;
+        }
+        live.alive = false;
+        ws.ping();
+        pinged.push([ws, live.agentId]);
+      }
+      const ids = pinged.map(([, id]) => id);
+      const [refreshed, latest] = await withActor(systemActors.agent, () =>
+        Promise.all([
+          this.store.refreshWorkspaceAgentConnections(ids, this.replicas.id, new Date()),
+          this.store.listCurrentWorkspaceAgentIds(ids),
+        ]),
+      );
+      const mine = new Set(refreshed);
+      const current = new Set(latest);
+      for (const [ws, id] of pinged) {
+        if (!mine.has(id)) ws.close(4000, 'superseded by a connection to another server');
+        else if (!current.has(id)) ws.close(agentSupersededCloseCode, 'a newer build replaced this agent');
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'agent heartbeat write failed');
+    } finally {
+      this.beating = false;
+    }
+  }
+
   /** Tracks a client's tunnel socket until it closes, so shutdown can end it. */
   trackClientSocket(socket: Duplex): void {
     this.clientSockets.add(socket);
@@ -189,6 +228,8 @@ export class AgentConnections {
 
   /** Server shutdown: agents see the close and reconnect (to another replica, if any). */
   closeAll(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
     for (const s of this.clientSockets) s.destroy();
     for (const ws of this.sockets.values()) ws.close(1001, 'server shutting down');
   }

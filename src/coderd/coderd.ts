@@ -17,6 +17,11 @@ import { systemActors } from '../database/authz/actors.js';
 import { authzStore } from '../database/authz/authz-store.js';
 import type { Store } from '../database/store.js';
 import type { Pubsub } from '../database/postgres/pubsub.js';
+import {
+  AgentMetadataBatcher,
+  defaultAgentMetadataBatcherTuning,
+  type AgentMetadataBatcherTuning,
+} from './agent-metadata-batcher.js';
 import { ApiKeysService } from './api-keys-service.js';
 import { writeError } from './httpapi/error-to-response.js';
 import type { RequestContext } from './request-context.js';
@@ -34,6 +39,7 @@ import {
 } from './provisionerdserver/provisionerd-service.js';
 import { jobHandlers } from './provisionerdserver/job-handlers.js';
 import { AgentConnections } from './agent-connections.js';
+import { AgentTokenCache } from './agent-token-cache.js';
 import { newRelayKey, RelayAuth, relayKeySiteConfig } from './replica-relay-auth.js';
 import { ReplicaRelay } from './replica-relay.js';
 import { defaultReplicaSyncTuning, ReplicaSync, type ReplicaSyncTuning } from './replica-sync.js';
@@ -68,6 +74,7 @@ export interface CoderdOptions {
   relayUrl: URL;
   /** Heartbeat bounds; tests shorten them. */
   replicaSync?: Partial<ReplicaSyncTuning>;
+  agentMetadataBatcher?: Partial<AgentMetadataBatcherTuning>;
 }
 
 export class Coderd {
@@ -85,6 +92,10 @@ export class Coderd {
   /** Autostart and autostop (one replica per tick). */
   readonly lifecycle: LifecycleExecutor;
   readonly agentConnections: AgentConnections;
+  /** Agent tokens resolved lately, for the agents' frequent reports. */
+  readonly agentTokens: AgentTokenCache;
+  /** Agent metadata reports, written once a tick for all agents of this replica. */
+  readonly metadataBatcher: AgentMetadataBatcher;
   readonly workspaces: WorkspacesService;
   /** Which proxies' forwarding headers are believed (--proxy-trusted-*). */
   readonly realIp: RealIpConfig;
@@ -162,6 +173,13 @@ export class Coderd {
       },
       options.values.agentInactiveDisconnectTimeoutMs,
     );
+    this.agentTokens = new AgentTokenCache(this.store, this.pubsub);
+    this.metadataBatcher = new AgentMetadataBatcher(
+      this.store,
+      this.pubsub,
+      this.logger.child({ component: 'agent-metadata' }),
+      { ...defaultAgentMetadataBatcherTuning, ...options.agentMetadataBatcher },
+    );
     this.workspaces = new WorkspacesService(
       this.store,
       this.provisionerd,
@@ -215,6 +233,7 @@ export class Coderd {
       await api.provisionerd.start();
     } catch (err) {
       // Not serving after all: stop the heartbeat so peers do not route to this replica.
+      await api.metadataBatcher.close();
       await api.replicas.close();
       throw err;
     }
@@ -233,6 +252,8 @@ export class Coderd {
     await this.provisionerd.close();
     this.agentConnections.closeAll();
     closeWebSockets(this.wss);
+    // Reports already answered are written before the replica leaves.
+    await this.metadataBatcher.close();
     await this.replicas.close();
   }
 

@@ -20,6 +20,7 @@ export interface WorkspaceAgentWithWorkspaceRow extends WorkspaceAgentRow {
 }
 
 export interface AgentMetadataValue {
+  agent_id: string;
   key: string;
   value: string;
   error: string;
@@ -84,8 +85,18 @@ export interface WorkspaceAgentQueries {
    */
   insertWorkspaceAgentStats(agentId: string, stats: AgentStatsValues, activity: boolean): Promise<void>;
   listWorkspaceAgentMetadataByAgentId(agentId: string): Promise<WorkspaceAgentMetadataRow[]>;
-  /** Stores the values of keys the agent has; returns the keys that were updated. */
-  updateWorkspaceAgentMetadata(agentId: string, values: AgentMetadataValue[]): Promise<string[]>;
+  /**
+   * Stores the values of keys their agents have, for many agents in one statement (the metadata
+   * batcher's flush); returns the agents that had a value updated.
+   */
+  updateWorkspaceAgentMetadata(values: AgentMetadataValue[]): Promise<string[]>;
+  /**
+   * The liveness refresh of every agent attached to `replicaId`, in one statement: returns the
+   * agents whose row still names that replica (the others moved to another replica meanwhile).
+   */
+  refreshWorkspaceAgentConnections(ids: string[], replicaId: string, at: Date): Promise<string[]>;
+  /** Of `ids`, the agents still of their workspace's latest build (and the workspace not deleted). */
+  listCurrentWorkspaceAgentIds(ids: string[]): Promise<string[]>;
 }
 
 const withWorkspace = `
@@ -192,23 +203,51 @@ export function workspaceAgentQueries(db: Queryable): WorkspaceAgentQueries {
         [agentId],
       );
     },
-    async updateWorkspaceAgentMetadata(agentId, values) {
+    async updateWorkspaceAgentMetadata(values) {
       if (values.length === 0) return [];
-      const rows = await many<{ key: string }>(
+      const rows = await many<{ agent_id: string }>(
         db,
-        `UPDATE workspace_agent_metadata m SET value = v.value, error = v.error, collected_at = v.collected_at
-           FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS v(key, value, error, collected_at)
-          WHERE m.workspace_agent_id = $1 AND m.key = v.key
-          RETURNING m.key`,
+        `WITH updated AS (
+           UPDATE workspace_agent_metadata m SET value = v.value, error = v.error, collected_at = v.collected_at
+             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+                    AS v(agent_id, key, value, error, collected_at)
+            WHERE m.workspace_agent_id = v.agent_id AND m.key = v.key
+            RETURNING m.workspace_agent_id)
+         SELECT DISTINCT workspace_agent_id AS agent_id FROM updated`,
         [
-          agentId,
+          values.map((v) => v.agent_id),
           values.map((v) => v.key),
           values.map((v) => v.value),
           values.map((v) => v.error),
           values.map((v) => v.collected_at),
         ],
       );
-      return rows.map((r) => r.key);
+      return rows.map((r) => r.agent_id);
+    },
+    async refreshWorkspaceAgentConnections(ids, replicaId, at) {
+      if (ids.length === 0) return [];
+      const rows = await many<{ id: string }>(
+        db,
+        `UPDATE workspace_agents SET last_connected_at = $3, disconnected_at = NULL, updated_at = now()
+          WHERE id = ANY($1::uuid[]) AND last_connected_replica_id = $2
+          RETURNING id`,
+        [ids, replicaId, at],
+      );
+      return rows.map((r) => r.id);
+    },
+    async listCurrentWorkspaceAgentIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = await many<{ id: string }>(
+        db,
+        `SELECT a.id FROM workspace_agents a
+           JOIN workspace_resources r ON r.id = a.resource_id
+           JOIN workspace_builds b ON b.job_id = r.job_id
+           JOIN workspaces w ON w.id = b.workspace_id
+          WHERE a.id = ANY($1::uuid[]) AND NOT w.deleted
+            AND b.build_number = (SELECT max(build_number) FROM workspace_builds WHERE workspace_id = w.id)`,
+        [ids],
+      );
+      return rows.map((r) => r.id);
     },
   };
 }
