@@ -51,10 +51,12 @@ export class AgentConnections {
   private readonly muxes = new Map<string, Mux>();
   /** Client sockets spliced to agent streams: not the HTTP server's to close once upgraded. */
   private readonly clientSockets = new Set<Duplex>();
-  /** Every open control socket, and whether it answered the last ping. */
-  private readonly live = new Map<WebSocket, { agentId: string; alive: boolean }>();
+  /** Every open control socket, its heartbeat slot, and whether it answered its last ping. */
+  private readonly live = new Map<WebSocket, { agentId: string; slot: number; alive: boolean }>();
   private heartbeat: NodeJS.Timeout | undefined;
-  private beating = false;
+  /** Slot of the next attached socket, and of the next tick. */
+  private nextSlot = 0;
+  private tick = 0;
 
   constructor(
     private readonly store: Store,
@@ -153,7 +155,7 @@ export class AgentConnections {
     const unsubscribe = await this.pubsub.subscribe(workspaceEventChannel(agent.workspace_id), () => {
       void checkCurrent();
     });
-    const live = { agentId: agent.id, alive: true };
+    const live = { agentId: agent.id, slot: this.nextSlot++ % this.heartbeatSlots, alive: true };
     this.live.set(ws, live);
     ws.on('pong', () => (live.alive = true));
     this.startHeartbeat();
@@ -171,27 +173,33 @@ export class AgentConnections {
   }
 
   /**
-   * One heartbeat for every agent attached here (ADR 0077): each socket is pinged (one that did
-   * not answer the last ping is closed), and two statements cover them all: the refresh of
-   * last_connected_at (an agent whose row names another replica now is closed as a stale
-   * leftover) and the check that each is still its workspace's latest build's agent.
+   * The heartbeat of the agents attached here (ADR 0077): every `heartbeatIntervalMs` each socket
+   * is pinged (one that did not answer its last ping is closed), and two statements cover the
+   * agents pinged together: the refresh of last_connected_at (an agent whose row names another
+   * replica now is closed as a stale leftover) and the check that each is still its workspace's
+   * latest build's agent. The interval is cut in about one-second slots, each socket in one, so
+   * pings, pongs and rows are spread evenly instead of all at once.
    */
+  private get heartbeatIntervalMs(): number {
+    return Math.min(this.inactiveDisconnectMs, agentInactiveDisconnectMs) / 2;
+  }
+
+  private get heartbeatSlots(): number {
+    return Math.max(1, Math.round(this.heartbeatIntervalMs / 1_000));
+  }
+
   private startHeartbeat(): void {
     if (this.heartbeat) return;
-    this.heartbeat = setInterval(
-      () => void this.beat(),
-      Math.min(this.inactiveDisconnectMs, agentInactiveDisconnectMs) / 2,
-    );
+    this.heartbeat = setInterval(() => void this.beat(), this.heartbeatIntervalMs / this.heartbeatSlots);
     this.heartbeat.unref();
   }
 
   private async beat(): Promise<void> {
-    // A slow database must not stack heartbeats; the next tick tries again.
-    if (this.beating) return;
-    this.beating = true;
+    const slot = this.tick++ % this.heartbeatSlots;
     try {
       const pinged: [WebSocket, string][] = [];
       for (const [ws, live] of this.live) {
+        if (live.slot !== slot) continue;
         if (!live.alive) {
           ws.terminate();
           continue;
@@ -200,6 +208,7 @@ export class AgentConnections {
         ws.ping();
         pinged.push([ws, live.agentId]);
       }
+      if (pinged.length === 0) return;
       const ids = pinged.map(([, id]) => id);
       const [refreshed, latest] = await withActor(systemActors.agent, () =>
         Promise.all([
@@ -215,8 +224,6 @@ export class AgentConnections {
       }
     } catch (err) {
       this.logger.warn({ err }, 'agent heartbeat write failed');
-    } finally {
-      this.beating = false;
     }
   }
 

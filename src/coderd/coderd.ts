@@ -17,11 +17,10 @@ import { systemActors } from '../database/authz/actors.js';
 import { authzStore } from '../database/authz/authz-store.js';
 import type { Store } from '../database/store.js';
 import type { Pubsub } from '../database/postgres/pubsub.js';
-import {
-  AgentMetadataBatcher,
-  defaultAgentMetadataBatcherTuning,
-  type AgentMetadataBatcherTuning,
-} from './agent-metadata-batcher.js';
+import { agentMetadataBatcher } from './agent-metadata-batcher.js';
+import { agentStatsBatcher } from './agent-stats-batcher.js';
+import type { TickBatcher } from './tick-batcher.js';
+import type { AgentMetadataValue, AgentStatsReport } from '../database/queries/workspace-agents.js';
 import { ApiKeysService } from './api-keys-service.js';
 import { writeError } from './httpapi/error-to-response.js';
 import type { RequestContext } from './request-context.js';
@@ -74,7 +73,6 @@ export interface CoderdOptions {
   relayUrl: URL;
   /** Heartbeat bounds; tests shorten them. */
   replicaSync?: Partial<ReplicaSyncTuning>;
-  agentMetadataBatcher?: Partial<AgentMetadataBatcherTuning>;
 }
 
 export class Coderd {
@@ -94,8 +92,9 @@ export class Coderd {
   readonly agentConnections: AgentConnections;
   /** Agent tokens resolved lately, for the agents' frequent reports. */
   readonly agentTokens: AgentTokenCache;
-  /** Agent metadata reports, written once a tick for all agents of this replica. */
-  readonly metadataBatcher: AgentMetadataBatcher;
+  /** Agent metadata and stats reports, written once a tick for all agents of this replica. */
+  readonly metadataBatcher: TickBatcher<AgentMetadataValue>;
+  readonly statsBatcher: TickBatcher<AgentStatsReport>;
   readonly workspaces: WorkspacesService;
   /** Which proxies' forwarding headers are believed (--proxy-trusted-*). */
   readonly realIp: RealIpConfig;
@@ -174,12 +173,12 @@ export class Coderd {
       options.values.agentInactiveDisconnectTimeoutMs,
     );
     this.agentTokens = new AgentTokenCache(this.store, this.pubsub);
-    this.metadataBatcher = new AgentMetadataBatcher(
+    this.metadataBatcher = agentMetadataBatcher(
       this.store,
       this.pubsub,
       this.logger.child({ component: 'agent-metadata' }),
-      { ...defaultAgentMetadataBatcherTuning, ...options.agentMetadataBatcher },
     );
+    this.statsBatcher = agentStatsBatcher(this.store, this.logger.child({ component: 'agent-stats' }));
     this.workspaces = new WorkspacesService(
       this.store,
       this.provisionerd,
@@ -233,7 +232,7 @@ export class Coderd {
       await api.provisionerd.start();
     } catch (err) {
       // Not serving after all: stop the heartbeat so peers do not route to this replica.
-      await api.metadataBatcher.close();
+      await Promise.all([api.metadataBatcher.close(), api.statsBatcher.close()]);
       await api.replicas.close();
       throw err;
     }
@@ -253,7 +252,7 @@ export class Coderd {
     this.agentConnections.closeAll();
     closeWebSockets(this.wss);
     // Reports already answered are written before the replica leaves.
-    await this.metadataBatcher.close();
+    await Promise.all([this.metadataBatcher.close(), this.statsBatcher.close()]);
     await this.replicas.close();
   }
 
