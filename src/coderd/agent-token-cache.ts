@@ -20,6 +20,8 @@ export const agentTokenCacheTtlMs = 60_000;
 interface Watched {
   tokens: Set<string>;
   subscribed: Promise<() => Promise<void>>;
+  /** When the LISTEN took effect: reads that started before it may have missed a change. */
+  listeningSince: number;
 }
 
 export class AgentTokenCache {
@@ -46,6 +48,7 @@ export class AgentTokenCache {
       cached.usedAt = now;
       return cached.agent;
     }
+    const readFrom = performance.now();
     let agent = await this.read(hash);
     if (!agent) {
       this.tokens.delete(key);
@@ -55,31 +58,32 @@ export class AgentTokenCache {
     let watched = this.workspaces.get(workspaceId);
     if (!watched) {
       const invalidate = () => this.invalidate(workspaceId);
-      watched = {
+      const entry: Watched = {
         tokens: new Set(),
-        subscribed: this.pubsub.subscribe(workspaceEventChannel(workspaceId), invalidate, invalidate),
+        listeningSince: Infinity,
+        subscribed: this.pubsub
+          .subscribe(workspaceEventChannel(workspaceId), invalidate, invalidate)
+          .then((unsubscribe) => {
+            entry.listeningSince = performance.now();
+            return unsubscribe;
+          }),
       };
-      this.workspaces.set(workspaceId, watched);
-      try {
-        await watched.subscribed;
-      } catch {
-        // Without the hint an entry could outlive a change: answer uncached.
-        if (this.workspaces.get(workspaceId) === watched) this.workspaces.delete(workspaceId);
-        return agent;
-      }
-      // A change between the read and the LISTEN sent no hint here: read again now that it listens.
+      this.workspaces.set(workspaceId, (watched = entry));
+    }
+    try {
+      await watched.subscribed;
+    } catch {
+      // Without the hint an entry could outlive a change: answer uncached.
+      if (this.workspaces.get(workspaceId) === watched) this.workspaces.delete(workspaceId);
+      return agent;
+    }
+    // A change between a read and the LISTEN sent no hint here: read again now that it listens.
+    if (readFrom < watched.listeningSince) {
       agent = await this.read(hash);
       if (!agent) return undefined;
     }
-    // Invalidated meanwhile (or its subscription failed): the answer stands, uncached.
-    if (
-      this.workspaces.get(workspaceId) !== watched ||
-      !(await watched.subscribed.then(
-        () => true,
-        () => false,
-      ))
-    )
-      return agent;
+    // Invalidated meanwhile: the answer stands, uncached.
+    if (this.workspaces.get(workspaceId) !== watched) return agent;
     watched.tokens.add(key);
     this.tokens.set(key, { agent, readAt: Date.now(), usedAt: now });
     return agent;
