@@ -34,6 +34,9 @@ export function agentMetadataBatcher(
     logger,
     key: (v) => `${v.agent_id} ${v.key}`,
     async write(values) {
+      // One order for every replica's writes, so two flushes that share agents lock their rows in
+      // the same order (an agent's reports may reach several replicas through the balancer).
+      values.sort((a, b) => (a.agent_id + a.key < b.agent_id + b.key ? -1 : 1));
       const agents = await withActor(systemActors.agent, () => store.updateWorkspaceAgentMetadata(values));
       for (let i = 0; i < agents.length; i += idsPerMessage)
         await pubsub
