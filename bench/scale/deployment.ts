@@ -1,24 +1,27 @@
 // The deployment both scale benchmarks load: one `hangar server` (3 built-in echo daemons) on the
 // PostgreSQL of HANGAR_TEST_POSTGRES_URL, an owner logged in through the CLI, and `count`
 // scale-test workspaces made by `hangar scaletest create-workspaces` (real builds, real rows).
-// HANGAR_BENCH_PROFILE=<dir> writes a CPU profile of the server there.
+// HANGAR_BENCH_PROFILE=<dir> writes a CPU profile of the server there. `joinServer` starts another
+// build's server on the same database (a "before" subject measured beside this build's).
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import type { MetricSummary } from '../../src/cli/scaletest/metrics.js';
 import { HangarClient } from '../../src/sdk/hangar-client.js';
 import { cliOwner, startCliSession, type CliSession } from '../../test/support/cli-session.js';
-import { hangarBin } from '../../test/support/server.js';
+import { hangarBin, startTestServer, type TestServer } from '../../test/support/server.js';
 
 export interface Deployment {
   session: CliSession;
   client: HangarClient;
-  /** Runs `hangar scaletest …` (as the owner) and returns its JSON rows. */
+  /** Runs `hangar scaletest …` (as the owner; against `url`, default the first server) and returns its JSON rows. */
   scaletest(
     args: string[],
     timeoutMs: number,
     onStderr?: (line: string, pid: number) => void,
+    url?: string,
   ): Promise<MetricSummary[]>;
   /** Process ids of this deployment's PostgreSQL (the postmaster and its children). */
   postgresPids(): number[];
@@ -51,9 +54,14 @@ export async function startDeployment(): Promise<Deployment> {
   return {
     session,
     client,
-    async scaletest(args, timeoutMs, onStderr) {
+    async scaletest(args, timeoutMs, onStderr, url) {
       const child = spawn(process.execPath, [hangarBin, 'scaletest', ...args, '-o', 'json'], {
-        env: { ...process.env, HANGAR_CONFIG_DIR: session.configDir, NO_COLOR: '1' },
+        env: {
+          ...process.env,
+          HANGAR_CONFIG_DIR: session.configDir,
+          NO_COLOR: '1',
+          ...(url ? { HANGAR_URL: url } : {}),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -72,6 +80,19 @@ export async function startDeployment(): Promise<Deployment> {
     postgresPids: () => [postmaster, ...childrenOf(postmaster)],
     stop: () => session.stop(),
   };
+}
+
+/**
+ * Another build's server (`<checkout>/bin/hangar`, 3 built-in echo daemons) as a second replica
+ * on the deployment's database: the same workspaces and owner, measured by pointing the load
+ * generator at its URL. Stop it before the deployment (whose stop drops the database).
+ */
+export function joinServer(d: Deployment, checkout: string): Promise<TestServer> {
+  return startTestServer({
+    postgresUrl: d.session.server.postgresUrl,
+    bin: path.join(checkout, 'bin/hangar'),
+    extraArgs: ['--provisioner-daemons', '3'],
+  });
 }
 
 const stat = (pid: number) =>

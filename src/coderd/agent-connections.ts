@@ -51,6 +51,12 @@ export class AgentConnections {
   private readonly muxes = new Map<string, Mux>();
   /** Client sockets spliced to agent streams: not the HTTP server's to close once upgraded. */
   private readonly clientSockets = new Set<Duplex>();
+  /** Every open control socket, its heartbeat slot, and whether it answered its last ping. */
+  private readonly live = new Map<WebSocket, { agentId: string; slot: number; alive: boolean }>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  /** Slot of the next attached socket, and of the next tick. */
+  private nextSlot = 0;
+  private tick = 0;
 
   constructor(
     private readonly store: Store,
@@ -135,7 +141,8 @@ export class AgentConnections {
       );
     await mark(new Date(), null, true);
     await this.onChange(agent.workspace_id);
-    // Is this still the agent of the latest build? Checked on every workspace event and heartbeat.
+    // Is this still the agent of the latest build? Checked on every workspace event (and, for all
+    // agents at once, on every heartbeat).
     const checkCurrent = () =>
       withActor(systemActors.agent, () => this.store.getWorkspaceAgentByAuthTokenHash(agent.auth_token_hash))
         .then((current) => {
@@ -148,28 +155,12 @@ export class AgentConnections {
     const unsubscribe = await this.pubsub.subscribe(workspaceEventChannel(agent.workspace_id), () => {
       void checkCurrent();
     });
-    let alive = true;
-    ws.on('pong', () => (alive = true));
-    const timer = setInterval(
-      () => {
-        if (!alive) {
-          ws.terminate();
-          return;
-        }
-        alive = false;
-        ws.ping();
-        mark(new Date(), null, false)
-          .then((mine) => {
-            // The agent attached to another replica and this socket is a stale leftover.
-            if (!mine) ws.close(4000, 'superseded by a connection to another server');
-          })
-          .catch((err: unknown) => this.logger.warn({ err }, 'agent heartbeat write failed'));
-        void checkCurrent();
-      },
-      Math.min(this.inactiveDisconnectMs, agentInactiveDisconnectMs) / 2,
-    );
+    const live = { agentId: agent.id, slot: this.nextSlot++ % this.heartbeatSlots, alive: true };
+    this.live.set(ws, live);
+    ws.on('pong', () => (live.alive = true));
+    this.startHeartbeat();
     ws.on('close', () => {
-      clearInterval(timer);
+      this.live.delete(ws);
       void unsubscribe().catch(() => {});
       if (this.sockets.get(agent.id) !== ws) return;
       this.sockets.delete(agent.id);
@@ -181,6 +172,61 @@ export class AgentConnections {
     });
   }
 
+  /**
+   * The heartbeat of the agents attached here (ADR 0077): every `heartbeatIntervalMs` each socket
+   * is pinged (one that did not answer its last ping is closed), and two statements cover the
+   * agents pinged together: the refresh of last_connected_at (an agent whose row names another
+   * replica now is closed as a stale leftover) and the check that each is still its workspace's
+   * latest build's agent. The interval is cut in about one-second slots, each socket in one, so
+   * pings, pongs and rows are spread evenly instead of all at once.
+   */
+  private get heartbeatIntervalMs(): number {
+    return Math.min(this.inactiveDisconnectMs, agentInactiveDisconnectMs) / 2;
+  }
+
+  private get heartbeatSlots(): number {
+    return Math.max(1, Math.round(this.heartbeatIntervalMs / 1_000));
+  }
+
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => void this.beat(), this.heartbeatIntervalMs / this.heartbeatSlots);
+    this.heartbeat.unref();
+  }
+
+  private async beat(): Promise<void> {
+    const slot = this.tick++ % this.heartbeatSlots;
+    try {
+      const pinged: [WebSocket, string][] = [];
+      for (const [ws, live] of this.live) {
+        if (live.slot !== slot) continue;
+        if (!live.alive) {
+          ws.terminate();
+          continue;
+        }
+        live.alive = false;
+        ws.ping();
+        pinged.push([ws, live.agentId]);
+      }
+      if (pinged.length === 0) return;
+      const ids = pinged.map(([, id]) => id);
+      const [refreshed, latest] = await withActor(systemActors.agent, () =>
+        Promise.all([
+          this.store.refreshWorkspaceAgentConnections(ids, this.replicas.id, new Date()),
+          this.store.listCurrentWorkspaceAgentIds(ids),
+        ]),
+      );
+      const mine = new Set(refreshed);
+      const current = new Set(latest);
+      for (const [ws, id] of pinged) {
+        if (!mine.has(id)) ws.close(4000, 'superseded by a connection to another server');
+        else if (!current.has(id)) ws.close(agentSupersededCloseCode, 'a newer build replaced this agent');
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'agent heartbeat write failed');
+    }
+  }
+
   /** Tracks a client's tunnel socket until it closes, so shutdown can end it. */
   trackClientSocket(socket: Duplex): void {
     this.clientSockets.add(socket);
@@ -189,6 +235,8 @@ export class AgentConnections {
 
   /** Server shutdown: agents see the close and reconnect (to another replica, if any). */
   closeAll(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
     for (const s of this.clientSockets) s.destroy();
     for (const ws of this.sockets.values()) ws.close(1001, 'server shutting down');
   }

@@ -17,6 +17,10 @@ import { systemActors } from '../database/authz/actors.js';
 import { authzStore } from '../database/authz/authz-store.js';
 import type { Store } from '../database/store.js';
 import type { Pubsub } from '../database/postgres/pubsub.js';
+import { agentMetadataBatcher } from './agent-metadata-batcher.js';
+import { agentStatsBatcher } from './agent-stats-batcher.js';
+import type { TickBatcher } from './tick-batcher.js';
+import type { AgentMetadataValue, AgentStatsReport } from '../database/queries/workspace-agents.js';
 import { ApiKeysService } from './api-keys-service.js';
 import { writeError } from './httpapi/error-to-response.js';
 import type { RequestContext } from './request-context.js';
@@ -34,6 +38,7 @@ import {
 } from './provisionerdserver/provisionerd-service.js';
 import { jobHandlers } from './provisionerdserver/job-handlers.js';
 import { AgentConnections } from './agent-connections.js';
+import { AgentTokenCache } from './agent-token-cache.js';
 import { newRelayKey, RelayAuth, relayKeySiteConfig } from './replica-relay-auth.js';
 import { ReplicaRelay } from './replica-relay.js';
 import { defaultReplicaSyncTuning, ReplicaSync, type ReplicaSyncTuning } from './replica-sync.js';
@@ -85,6 +90,11 @@ export class Coderd {
   /** Autostart and autostop (one replica per tick). */
   readonly lifecycle: LifecycleExecutor;
   readonly agentConnections: AgentConnections;
+  /** Agent tokens resolved lately, for the agents' frequent reports. */
+  readonly agentTokens: AgentTokenCache;
+  /** Agent metadata and stats reports, written once a tick for all agents of this replica. */
+  readonly metadataBatcher: TickBatcher<AgentMetadataValue>;
+  readonly statsBatcher: TickBatcher<AgentStatsReport>;
   readonly workspaces: WorkspacesService;
   /** Which proxies' forwarding headers are believed (--proxy-trusted-*). */
   readonly realIp: RealIpConfig;
@@ -162,6 +172,13 @@ export class Coderd {
       },
       options.values.agentInactiveDisconnectTimeoutMs,
     );
+    this.agentTokens = new AgentTokenCache(this.store, this.pubsub);
+    this.metadataBatcher = agentMetadataBatcher(
+      this.store,
+      this.pubsub,
+      this.logger.child({ component: 'agent-metadata' }),
+    );
+    this.statsBatcher = agentStatsBatcher(this.store, this.logger.child({ component: 'agent-stats' }));
     this.workspaces = new WorkspacesService(
       this.store,
       this.provisionerd,
@@ -215,6 +232,7 @@ export class Coderd {
       await api.provisionerd.start();
     } catch (err) {
       // Not serving after all: stop the heartbeat so peers do not route to this replica.
+      await Promise.all([api.metadataBatcher.close(), api.statsBatcher.close()]);
       await api.replicas.close();
       throw err;
     }
@@ -233,6 +251,8 @@ export class Coderd {
     await this.provisionerd.close();
     this.agentConnections.closeAll();
     closeWebSockets(this.wss);
+    // Reports already answered are written before the replica leaves.
+    await Promise.all([this.metadataBatcher.close(), this.statsBatcher.close()]);
     await this.replicas.close();
   }
 

@@ -21,7 +21,7 @@ import { RouteGroup, type Route } from './routes.js';
 import * as replicas from './replicas.js';
 import * as users from './users.js';
 import * as agentArtifacts from './agent-artifacts.js';
-import { requireWorkspaceAgent } from './httpmw/workspace-agent.js';
+import { requireReportingAgent, requireWorkspaceAgent } from './httpmw/workspace-agent.js';
 import * as workspaceAgents from './workspace-agents.js';
 import { workspaceAgentPty } from './workspace-agent-pty.js';
 import { workspaceAgentTunnel } from './workspace-agent-tunnel.js';
@@ -58,12 +58,16 @@ export function buildRoutes(options: RouterOptions): Route[] {
     api.get('/applications/auth-redirect', applications.appAuthRedirect);
     // Other replicas of the deployment, authenticated by the shared relay key (ADR 0070).
     api.get('/replicas/relay', replicas.serveReplicaRelay);
+    // Routes that read or change the agent's own row authenticate against the database each time.
     api.group('/workspaceagents/me', [requireWorkspaceAgent], (me) => {
       me.get('/manifest', workspaceAgents.getManifest);
       me.post('/report-lifecycle', workspaceAgents.postLifecycle);
       me.post('/startup', workspaceAgents.postStartup);
-      me.post('/report-stats', workspaceAgents.postStats);
       me.get('/rpc', workspaceAgents.serveAgentRpc);
+    });
+    // The frequent reports, which need only the agent's ids, through the token cache (ADR 0077).
+    api.group('/workspaceagents/me', [requireReportingAgent], (me) => {
+      me.post('/report-stats', workspaceAgents.postStats);
       me.patch('/logs', agentLogs.patchWorkspaceAgentLogs);
       me.post('/log-source', agentLogs.postWorkspaceAgentLogSource);
       me.post('/metadata', agentMetadata.postWorkspaceAgentMetadata);

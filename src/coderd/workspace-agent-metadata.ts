@@ -1,8 +1,9 @@
 /**
  * Agent metadata (Coder's agentapi/metadata.go and watchWorkspaceAgentMetadata): the agent posts
- * the latest results of the template's metadata scripts; users watch them as Server-Sent Events,
- * the full list at once and then at most once a second when values changed (and every 5 s
- * regardless, so `age` stays current).
+ * the latest results of the template's metadata scripts, which the replica's batcher writes within
+ * a second (agent-metadata-batcher.ts); users watch them as Server-Sent Events, the full list at
+ * once and then at most once a second when values changed (and every 5 s regardless, so `age`
+ * stays current).
  */
 import { InvalidInput } from '../sdk/errors.js';
 import { PostMetadataRequest } from '../sdk/agent-api.js';
@@ -14,14 +15,19 @@ import {
 import { currentActor, withActor } from '../database/authz/actor-context.js';
 import type { WorkspaceAgentMetadataRow } from '../database/models.js';
 import type { AgentMetadataValue } from '../database/queries/workspace-agents.js';
+import { agentMetadataBatchChannel } from './agent-metadata-batcher.js';
 import { readJson } from './httpapi/read.js';
 import { startEventStream } from './httpapi/sse.js';
 import { writeJson } from './httpapi/write.js';
 import { agentOf, type RequestContext } from './request-context.js';
 import { workspaceAgentParam } from './workspace-agents.js';
 
-/** Hint that some of an agent's metadata changed: `{"collected_at", "keys"}` as in Coder. */
-export const agentMetadataChannel = (agentId: string) => `workspace_agent_metadata:${agentId}`;
+/**
+ * The per-agent hint of the previous version, which published one per report: watchers still
+ * listen to it so reports written by a replica of that version reach them during a rolling
+ * upgrade. Remove one version after the batcher.
+ */
+const legacyAgentMetadataChannel = (agentId: string) => `workspace_agent_metadata:${agentId}`;
 
 /** How often a watcher may be sent changes, and how stale its `age` values may get. */
 export const metadataSendMs = 1_000;
@@ -56,13 +62,9 @@ export async function postWorkspaceAgentMetadata(ctx: RequestContext): Promise<v
     }
     if (errorBytes > agentMetadataValueMaxBytes)
       error = `error of ${errorBytes} bytes exceeded ${agentMetadataValueMaxBytes} bytes`;
-    return { key: m.key, value, error, collected_at: now };
+    return { agent_id: agent.id, key: m.key, value, error, collected_at: now };
   });
-  const keys = await ctx.api.store.updateWorkspaceAgentMetadata(agent.id, values);
-  if (keys.length > 0)
-    await ctx.api.pubsub
-      .publish(agentMetadataChannel(agent.id), JSON.stringify({ collected_at: now.toISOString(), keys }))
-      .catch((err: unknown) => ctx.logger.warn({ err }, 'could not publish an agent metadata hint'));
+  ctx.api.metadataBatcher.add(values);
   writeJson(ctx.res, 204, undefined);
 }
 
@@ -96,7 +98,22 @@ export async function watchWorkspaceAgentMetadata(ctx: RequestContext): Promise<
   const markDirty = () => {
     dirty = true;
   };
-  const unsubscribe = await pubsub.subscribe(agentMetadataChannel(agent.id), markDirty, markDirty);
+  const unsubscribeBatch = await pubsub.subscribe(
+    agentMetadataBatchChannel,
+    (message) => {
+      // A JSON array of agent ids: a substring test is exact for quoted UUIDs.
+      if (message.includes(`"${agent.id}"`)) markDirty();
+    },
+    markDirty,
+  );
+  let unsubscribeLegacy: () => Promise<void>;
+  try {
+    unsubscribeLegacy = await pubsub.subscribe(legacyAgentMetadataChannel(agent.id), markDirty, markDirty);
+  } catch (err) {
+    await unsubscribeBatch();
+    throw err;
+  }
+  const unsubscribe = () => Promise.all([unsubscribeBatch(), unsubscribeLegacy()]);
   const read = () => withActor(actor, () => store.listWorkspaceAgentMetadataByAgentId(agent.id));
   let rows: WorkspaceAgentMetadataRow[];
   try {

@@ -2,6 +2,7 @@
  * The workspace agent's own API (`/workspaceagents/me/*`, agent-token authenticated) and the user
  * side `GET /workspaceagents/{id}`.
  */
+import { randomUUID } from 'node:crypto';
 import { NotFound } from '../sdk/errors.js';
 import { isUuid } from '../sdk/validation.js';
 import {
@@ -96,7 +97,10 @@ export async function postStats(ctx: RequestContext): Promise<void> {
     stats.session_count_vscode +
     stats.session_count_jetbrains +
     stats.session_count_reconnecting_pty;
-  await ctx.api.store.insertWorkspaceAgentStats(agent.id, stats, sessions > 0);
+  // Filed within a tick by the replica's stats batcher (ADR 0077); the answer does not wait.
+  ctx.api.statsBatcher.add([
+    { ...stats, id: randomUUID(), agent_id: agent.id, created_at: new Date(), activity: sessions > 0 },
+  ]);
   const res: PostStatsResponse = { report_interval: ctx.api.values.agentStatsRefreshIntervalMs * 1e6 };
   writeJson(ctx.res, 200, res);
 }

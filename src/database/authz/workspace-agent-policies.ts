@@ -14,6 +14,8 @@ type WorkspaceAgentPolicies = Pick<
   | 'getWorkspaceAgentById'
   | 'getWorkspaceAgentForConnection'
   | 'updateWorkspaceAgentConnection'
+  | 'refreshWorkspaceAgentConnections'
+  | 'listCurrentWorkspaceAgentIds'
   | 'getWorkspaceAgentReplicaId'
   | 'updateWorkspaceAgentLifecycle'
   | 'updateWorkspaceAgentStartup'
@@ -54,6 +56,8 @@ export const workspaceAgentPolicies: WorkspaceAgentPolicies = {
     return agent;
   },
   updateWorkspaceAgentConnection: systemOnly(),
+  refreshWorkspaceAgentConnections: systemOnly(),
+  listCurrentWorkspaceAgentIds: systemOnly(),
   getWorkspaceAgentReplicaId: systemOnly(),
   updateWorkspaceAgentLifecycle: systemOnly(),
   updateWorkspaceAgentStartup: systemOnly(),

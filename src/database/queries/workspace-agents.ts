@@ -1,5 +1,4 @@
 /** SQL for workspace agents as they run: lookup by token, connection, lifecycle, start-up and stats reports. */
-import { randomUUID } from 'node:crypto';
 import { many, one, type Queryable } from '../db.js';
 import type { WorkspaceAgentMetadataRow, WorkspaceAgentRow } from '../models.js';
 import type { WorkspaceAgentLifecycle } from '../../sdk/workspaces.js';
@@ -20,6 +19,7 @@ export interface WorkspaceAgentWithWorkspaceRow extends WorkspaceAgentRow {
 }
 
 export interface AgentMetadataValue {
+  agent_id: string;
   key: string;
   value: string;
   error: string;
@@ -56,6 +56,15 @@ export interface AgentStatsValues {
   session_count_ssh: number;
 }
 
+/** One stats report as it is filed: who sent it, when, and whether it counts as activity. */
+export interface AgentStatsReport extends AgentStatsValues {
+  id: string;
+  agent_id: string;
+  created_at: Date;
+  /** Open sessions: the workspace's last_used_at is bumped. */
+  activity: boolean;
+}
+
 export interface WorkspaceAgentQueries {
   /** Only an agent of its workspace's latest build authenticates; older agents are refused. */
   getWorkspaceAgentByAuthTokenHash(hash: Buffer): Promise<WorkspaceAgentWithWorkspaceRow | undefined>;
@@ -79,13 +88,23 @@ export interface WorkspaceAgentQueries {
     subsystems: string[],
   ): Promise<void>;
   /**
-   * Files a stats report under the agent's workspace, owner and template; with `activity` (open
-   * sessions) the workspace's last_used_at is bumped in the same statement.
+   * Files stats reports (of any agents) under their agents' workspaces, owners and templates, and
+   * bumps last_used_at of the workspaces of reports with `activity`, in one statement.
    */
-  insertWorkspaceAgentStats(agentId: string, stats: AgentStatsValues, activity: boolean): Promise<void>;
+  insertWorkspaceAgentStats(reports: AgentStatsReport[]): Promise<void>;
   listWorkspaceAgentMetadataByAgentId(agentId: string): Promise<WorkspaceAgentMetadataRow[]>;
-  /** Stores the values of keys the agent has; returns the keys that were updated. */
-  updateWorkspaceAgentMetadata(agentId: string, values: AgentMetadataValue[]): Promise<string[]>;
+  /**
+   * Stores the values of keys their agents have, for many agents in one statement (the metadata
+   * batcher's flush); returns the agents that had a value updated.
+   */
+  updateWorkspaceAgentMetadata(values: AgentMetadataValue[]): Promise<string[]>;
+  /**
+   * The liveness refresh of every agent attached to `replicaId`, in one statement: returns the
+   * agents whose row still names that replica (the others moved to another replica meanwhile).
+   */
+  refreshWorkspaceAgentConnections(ids: string[], replicaId: string, at: Date): Promise<string[]>;
+  /** Of `ids`, the agents still of their workspace's latest build (and the workspace not deleted). */
+  listCurrentWorkspaceAgentIds(ids: string[]): Promise<string[]>;
 }
 
 const withWorkspace = `
@@ -152,37 +171,32 @@ export function workspaceAgentQueries(db: Queryable): WorkspaceAgentQueries {
         [id, version, expandedDirectory, subsystems],
       );
     },
-    async insertWorkspaceAgentStats(agentId, s, activity) {
+    async insertWorkspaceAgentStats(reports) {
+      if (reports.length === 0) return;
       await db.query(
-        `WITH w AS (
-           SELECT w.id, w.owner_id, w.template_id FROM workspace_agents a
+        `WITH v AS (
+           SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, agent_id uuid, created_at timestamptz,
+               activity boolean, connections_by_proto jsonb, connection_count bigint,
+               connection_median_latency_ms double precision, rx_packets bigint, rx_bytes bigint,
+               tx_packets bigint, tx_bytes bigint, session_count_vscode bigint, session_count_jetbrains bigint,
+               session_count_reconnecting_pty bigint, session_count_ssh bigint)),
+         owned AS (
+           SELECT v.*, w.id AS workspace_id, w.owner_id, w.template_id FROM v
+             JOIN workspace_agents a ON a.id = v.agent_id
              JOIN workspace_resources r ON r.id = a.resource_id
              JOIN workspace_builds b ON b.job_id = r.job_id
-             JOIN workspaces w ON w.id = b.workspace_id
-            WHERE a.id = $2),
+             JOIN workspaces w ON w.id = b.workspace_id),
          ins AS (
-           INSERT INTO workspace_agent_stats (id, user_id, agent_id, workspace_id, template_id,
+           INSERT INTO workspace_agent_stats (id, created_at, user_id, agent_id, workspace_id, template_id,
                connections_by_proto, connection_count, connection_median_latency_ms, rx_packets, rx_bytes,
                tx_packets, tx_bytes, session_count_vscode, session_count_jetbrains,
                session_count_reconnecting_pty, session_count_ssh)
-           SELECT $1, w.owner_id, $2, w.id, w.template_id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM w)
-         UPDATE workspaces SET last_used_at = now() FROM w WHERE workspaces.id = w.id AND $14`,
-        [
-          randomUUID(),
-          agentId,
-          JSON.stringify(s.connections_by_proto),
-          s.connection_count,
-          s.connection_median_latency_ms,
-          s.rx_packets,
-          s.rx_bytes,
-          s.tx_packets,
-          s.tx_bytes,
-          s.session_count_vscode,
-          s.session_count_jetbrains,
-          s.session_count_reconnecting_pty,
-          s.session_count_ssh,
-          activity,
-        ],
+           SELECT id, created_at, owner_id, agent_id, workspace_id, template_id, connections_by_proto,
+               connection_count, connection_median_latency_ms, rx_packets, rx_bytes, tx_packets, tx_bytes,
+               session_count_vscode, session_count_jetbrains, session_count_reconnecting_pty, session_count_ssh
+             FROM owned)
+         UPDATE workspaces SET last_used_at = now() WHERE id IN (SELECT workspace_id FROM owned WHERE activity)`,
+        [JSON.stringify(reports)],
       );
     },
     listWorkspaceAgentMetadataByAgentId(agentId) {
@@ -192,23 +206,51 @@ export function workspaceAgentQueries(db: Queryable): WorkspaceAgentQueries {
         [agentId],
       );
     },
-    async updateWorkspaceAgentMetadata(agentId, values) {
+    async updateWorkspaceAgentMetadata(values) {
       if (values.length === 0) return [];
-      const rows = await many<{ key: string }>(
+      const rows = await many<{ agent_id: string }>(
         db,
-        `UPDATE workspace_agent_metadata m SET value = v.value, error = v.error, collected_at = v.collected_at
-           FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS v(key, value, error, collected_at)
-          WHERE m.workspace_agent_id = $1 AND m.key = v.key
-          RETURNING m.key`,
+        `WITH updated AS (
+           UPDATE workspace_agent_metadata m SET value = v.value, error = v.error, collected_at = v.collected_at
+             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+                    AS v(agent_id, key, value, error, collected_at)
+            WHERE m.workspace_agent_id = v.agent_id AND m.key = v.key
+            RETURNING m.workspace_agent_id)
+         SELECT DISTINCT workspace_agent_id AS agent_id FROM updated`,
         [
-          agentId,
+          values.map((v) => v.agent_id),
           values.map((v) => v.key),
           values.map((v) => v.value),
           values.map((v) => v.error),
           values.map((v) => v.collected_at),
         ],
       );
-      return rows.map((r) => r.key);
+      return rows.map((r) => r.agent_id);
+    },
+    async refreshWorkspaceAgentConnections(ids, replicaId, at) {
+      if (ids.length === 0) return [];
+      const rows = await many<{ id: string }>(
+        db,
+        `UPDATE workspace_agents SET last_connected_at = $3, disconnected_at = NULL, updated_at = now()
+          WHERE id = ANY($1::uuid[]) AND last_connected_replica_id = $2
+          RETURNING id`,
+        [ids, replicaId, at],
+      );
+      return rows.map((r) => r.id);
+    },
+    async listCurrentWorkspaceAgentIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = await many<{ id: string }>(
+        db,
+        `SELECT a.id FROM workspace_agents a
+           JOIN workspace_resources r ON r.id = a.resource_id
+           JOIN workspace_builds b ON b.job_id = r.job_id
+           JOIN workspaces w ON w.id = b.workspace_id
+          WHERE a.id = ANY($1::uuid[]) AND NOT w.deleted
+            AND b.build_number = (SELECT max(build_number) FROM workspace_builds WHERE workspace_id = w.id)`,
+        [ids],
+      );
+      return rows.map((r) => r.id);
     },
   };
 }
