@@ -25,6 +25,7 @@ import { requireWorkspaceAgent } from './httpmw/workspace-agent.js';
 import * as workspaceAgents from './workspace-agents.js';
 import { workspaceAgentPty } from './workspace-agent-pty.js';
 import { workspaceAgentTunnel } from './workspace-agent-tunnel.js';
+import { serveAgentDialback } from './agent-dialback.js';
 import * as agentLogs from './workspace-agent-logs.js';
 import * as agentMetadata from './workspace-agent-metadata.js';
 import { getWorkspaceAgentListeningPorts } from './workspace-agent-ports.js';
@@ -64,6 +65,7 @@ export function buildRoutes(options: RouterOptions): Route[] {
       me.post('/startup', workspaceAgents.postStartup);
       me.post('/report-stats', workspaceAgents.postStats);
       me.get('/rpc', workspaceAgents.serveAgentRpc);
+      me.get('/dialback', serveAgentDialback);
       me.patch('/logs', agentLogs.patchWorkspaceAgentLogs);
       me.post('/log-source', agentLogs.postWorkspaceAgentLogSource);
       me.post('/metadata', agentMetadata.postWorkspaceAgentMetadata);
