@@ -8,6 +8,8 @@
 // port with a temporary host key and never reads or changes the system's sshd configuration)
 // and a PostgreSQL: HANGAR_TEST_POSTGRES_URL (as the tests use).
 // Run: npm run build && node dist/bench/ssh/run.js [rounds=3] [latencyRuns=20] [MiB=1024]
+// HANGAR_BENCH_ONLY=port-forward skips the SSH figures; HANGAR_BENCH_BEFORE=<checkout> adds that
+// checkout's built coderd, agent and `hangar port-forward` as a third port-forward subject.
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import {
@@ -257,156 +259,209 @@ function medians(acc: Record<string, number[]>, runs = Math.max(...Object.values
   );
 }
 
+// --- one Hangar deployment: coderd, a workspace with a real agent process, a CLI login -----------
+
+interface HangarStack {
+  server: Awaited<ReturnType<typeof startTestServer>>;
+  agent: ChildProcess;
+  cliDir: string;
+  bin: string;
+}
+
+async function startHangarStack(
+  bin: string,
+  dir: string,
+  cleanup: (() => unknown)[],
+  profile: string | undefined,
+): Promise<HangarStack> {
+  const profArgs = (sub: string) =>
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profile, sub)}`] : [];
+  const server = await startTestServer({ bin, nodeArgs: profArgs('coderd') });
+  cleanup.unshift(() => server.stop());
+  const client = await ownerClient(server.url);
+  const pool = new pg.Pool({ connectionString: server.postgresUrl, max: 2 });
+  const ws = await createAgentWorkspace(
+    { db: { pool } },
+    { ownerId: (await client.users.get('me')).id, name: 'bench' },
+  );
+  await pool.end();
+  const agent = spawn(process.execPath, [...profArgs('agent'), bin, 'agent'], {
+    env: { ...process.env, CODER_AGENT_URL: server.url, CODER_AGENT_TOKEN: ws.token },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  cleanup.unshift(() => agent.kill());
+  for (;;) {
+    const a = await client.request<WorkspaceAgent>('GET', `/workspaceagents/${ws.agentId}`);
+    if (a.status === 'connected') break;
+    await sleep(100);
+  }
+  const cliDir = await mkdtemp(path.join(dir, 'cli-'));
+  const files = new ConfigFiles(cliDir);
+  await files.write('url', server.url);
+  await files.write('session', client.sessionToken ?? '');
+  return { server, agent, cliDir, bin };
+}
+
+/** `hangar port-forward bench --tcp L:R` of a stack; resolves with L once it accepts. */
+async function startPortForward(
+  stack: HangarStack,
+  remotePort: number,
+  env: NodeJS.ProcessEnv,
+  cleanup: (() => unknown)[],
+  profile: string | undefined,
+): Promise<{ proc: ChildProcess; port: number }> {
+  const localPort = await freePort();
+  const proc = spawn(
+    process.execPath,
+    [
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profile, 'port-forward')}`] : []),
+      stack.bin,
+      '--global-config',
+      stack.cliDir,
+      'port-forward',
+      'bench',
+      '--tcp',
+      `127.0.0.1:${localPort}:${remotePort}`,
+    ],
+    { env, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  cleanup.unshift(() => proc.kill());
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(localPort, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) break;
+    await sleep(100);
+  }
+  return { proc, port: localPort };
+}
+
 // --- orchestrator -------------------------------------------------------------------------------
 
 async function orchestrate(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 3);
   const latencyRuns = Number(process.argv[3] ?? 20);
   const bytes = Number(process.argv[4] ?? 1024) * MiB;
+  const withSsh = process.env.HANGAR_BENCH_ONLY !== 'port-forward';
+  const beforeDir = process.env.HANGAR_BENCH_BEFORE;
   const log = (m: string) => console.error(`bench: ${m}`);
   const dir = await mkdtemp(path.join(tmpdir(), 'hangar-bench-ssh-'));
   const profile = process.env.HANGAR_BENCH_PROFILE;
   const cleanup: (() => unknown)[] = [() => rm(dir, { recursive: true, force: true })];
+  const loadStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   try {
-    const sshd = await startSshd(dir);
-    cleanup.unshift(() => sshd.proc.kill());
-    log(`sshd on 127.0.0.1:${sshd.port}`);
-
-    const server = await startTestServer(
-      profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profile}`] } : {},
-    );
-    cleanup.unshift(() => server.stop());
-    log(`server at ${server.url}`);
-    const client = await ownerClient(server.url);
-    const pool = new pg.Pool({ connectionString: server.postgresUrl, max: 2 });
-    const ws = await createAgentWorkspace(
-      { db: { pool } },
-      { ownerId: (await client.users.get('me')).id, name: 'bench' },
-    );
-    await pool.end();
-    const agent = spawn(
-      process.execPath,
-      [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), hangarBin, 'agent'],
-      {
-        env: { ...process.env, CODER_AGENT_URL: server.url, CODER_AGENT_TOKEN: ws.token },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    cleanup.unshift(() => agent.kill());
-    for (;;) {
-      const a = await client.request<WorkspaceAgent>('GET', `/workspaceagents/${ws.agentId}`);
-      if (a.status === 'connected') break;
-      await sleep(100);
+    const sshd = withSsh ? await startSshd(dir) : undefined;
+    if (sshd) {
+      cleanup.unshift(() => sshd.proc.kill());
+      log(`sshd on 127.0.0.1:${sshd.port}`);
     }
-    log('agent connected');
 
-    // The CLI's login, and the hosts config-ssh writes, in an SSH config of our own.
-    const cliDir = path.join(dir, 'cli');
-    const files = new ConfigFiles(cliDir);
-    await files.write('url', server.url);
-    await files.write('session', client.sessionToken ?? '');
-    const sshConfig = path.join(dir, 'ssh_config');
+    const stack = await startHangarStack(hangarBin, dir, cleanup, profile);
+    const server = stack.server;
+    log(`server at ${server.url}, agent connected`);
     const cliEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HANGAR_')));
-    // HANGAR_BENCH_PROFILE also profiles the ProxyCommand, through a wrapper as the hangar binary;
-    // ssh ends its ProxyCommand with SIGHUP, which would lose the profile without on-hup.cjs.
-    const wrapper = path.join(dir, 'hangar-profiled');
-    writeFileSync(path.join(dir, 'on-hup.cjs'), 'process.on("SIGHUP", () => process.exit(0));\n');
-    if (profile) mkdirSync(path.join(profile, 'cli'), { recursive: true });
-    if (profile)
-      writeFileSync(
-        wrapper,
-        `#!/bin/sh\nexec ${process.execPath} -r ${path.join(dir, 'on-hup.cjs')} --cpu-prof --cpu-prof-dir=${path.join(profile, 'cli')} ${hangarBin} "$@"\n`,
-        { mode: 0o755 },
+
+    // The hosts config-ssh writes, and the loopback sshd's, in an SSH config of our own.
+    const sshConfig = path.join(dir, 'ssh_config');
+    if (sshd) {
+      // HANGAR_BENCH_PROFILE also profiles the ProxyCommand, through a wrapper as the hangar binary;
+      // ssh ends its ProxyCommand with SIGHUP, which would lose the profile without on-hup.cjs.
+      const wrapper = path.join(dir, 'hangar-profiled');
+      writeFileSync(path.join(dir, 'on-hup.cjs'), 'process.on("SIGHUP", () => process.exit(0));\n');
+      if (profile) mkdirSync(path.join(profile, 'cli'), { recursive: true });
+      if (profile)
+        writeFileSync(
+          wrapper,
+          `#!/bin/sh\nexec ${process.execPath} -r ${path.join(dir, 'on-hup.cjs')} --cpu-prof --cpu-prof-dir=${path.join(profile, 'cli')} ${hangarBin} "$@"\n`,
+          { mode: 0o755 },
+        );
+      execFileSync(
+        process.execPath,
+        [
+          hangarBin,
+          '--global-config',
+          stack.cliDir,
+          'config-ssh',
+          '-y',
+          '--ssh-config-file',
+          sshConfig,
+          ...(profile ? ['--hangar-binary-path', wrapper] : []),
+        ],
+        { env: cliEnv, stdio: ['ignore', 'ignore', 'inherit'] },
       );
-    execFileSync(
-      process.execPath,
-      [
-        hangarBin,
-        '--global-config',
-        cliDir,
-        'config-ssh',
-        '-y',
-        '--ssh-config-file',
+      appendFileSync(
         sshConfig,
-        ...(profile ? ['--hangar-binary-path', wrapper] : []),
-      ],
-      { env: cliEnv, stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-    appendFileSync(
-      sshConfig,
-      [
-        '',
-        'Host openssh.loopback',
-        '  HostName 127.0.0.1',
-        `  Port ${sshd.port}`,
-        `  User ${userInfo().username}`,
-        `  IdentityFile ${sshd.identity}`,
-        '  IdentitiesOnly yes',
-        '  StrictHostKeyChecking no',
-        '  UserKnownHostsFile /dev/null',
-        '  LogLevel ERROR',
-        '',
-      ].join('\n'),
-    );
+        [
+          '',
+          'Host openssh.loopback',
+          '  HostName 127.0.0.1',
+          `  Port ${sshd.port}`,
+          `  User ${userInfo().username}`,
+          `  IdentityFile ${sshd.identity}`,
+          '  IdentitiesOnly yes',
+          '  StrictHostKeyChecking no',
+          '  UserKnownHostsFile /dev/null',
+          '  LogLevel ERROR',
+          '',
+        ].join('\n'),
+      );
+    }
     const hosts = { openssh: 'openssh.loopback', hangar: 'hangar.bench' } as const;
     type Subject = keyof typeof hosts;
     const serverPids = {
-      openssh: { sshd: sshd.proc.pid! },
-      hangar: { coderd: server.pid, agent: agent.pid! },
+      openssh: { sshd: sshd?.proc.pid ?? 0 },
+      hangar: { coderd: server.pid, agent: stack.agent.pid! },
     };
 
-    // Port-forward: the bulk target, and `hangar port-forward` to it.
+    // Port-forward: the bulk target, and `hangar port-forward` to it (and the before build's).
     const bulk = await child<{ port: number }>('bulk', { bytes });
     cleanup.unshift(() => bulk.proc.kill());
-    const localPort = await freePort();
-    const forward = spawn(
-      process.execPath,
-      [
-        hangarBin,
-        '--global-config',
-        cliDir,
-        'port-forward',
-        'bench',
-        '--tcp',
-        `127.0.0.1:${localPort}:${bulk.msg.port}`,
-      ],
-      { env: cliEnv, stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-    cleanup.unshift(() => forward.kill());
-    for (;;) {
-      const ok = await new Promise<boolean>((resolve) => {
-        const s = net.connect(localPort, '127.0.0.1', () => {
-          s.destroy();
-          resolve(true);
-        });
-        s.on('error', () => resolve(false));
-      });
-      if (ok) break;
-      await sleep(100);
+    const forward = await startPortForward(stack, bulk.msg.port, cliEnv, cleanup, profile);
+    const pfPorts: Record<string, number> = { direct: bulk.msg.port, forward: forward.port };
+    const pfPids: Record<string, Record<string, number>> = {
+      forward: { 'port-forward': forward.proc.pid!, coderd: server.pid, agent: stack.agent.pid! },
+    };
+    if (beforeDir) {
+      const before = await startHangarStack(
+        path.join(path.resolve(beforeDir), 'bin/hangar'),
+        dir,
+        cleanup,
+        undefined,
+      );
+      const pf = await startPortForward(before, bulk.msg.port, cliEnv, cleanup, undefined);
+      pfPorts.before = pf.port;
+      pfPids.before = { 'port-forward': pf.proc.pid!, coderd: before.server.pid, agent: before.agent.pid! };
+      log(`before build (${beforeDir}) at ${before.server.url}, agent connected`);
     }
-    const pfPorts = { direct: bulk.msg.port, forward: localPort } as const;
-    type PfSubject = keyof typeof pfPorts;
+    const pfSubjects = Object.keys(pfPorts);
 
     const latency: Record<Subject, number[]> = { openssh: [], hangar: [] };
     const sshMBps: Record<Subject, number[]> = { openssh: [], hangar: [] };
     const sshCpu: Record<Subject, Record<string, number[]>> = { openssh: {}, hangar: {} };
     const connectCpu: Record<Subject, Record<string, number[]>> = { openssh: {}, hangar: {} };
-    const pfMBps: Record<PfSubject, number[]> = { direct: [], forward: [] };
-    const pfCpu: Record<string, number[]> = {};
+    const pfMBps: Record<string, number[]> = Object.fromEntries(pfSubjects.map((p) => [p, []]));
+    const pfCpu: Record<string, Record<string, number[]>> = Object.fromEntries(
+      pfSubjects.map((p) => [p, {}]),
+    );
     const sink = async (port: number) =>
       (await child<{ bytes: number; seconds: number }>('sink', { port })).msg;
 
     // Warm-up: JIT, connection pools and page cache on both paths, unmeasured.
-    for (const s of ['openssh', 'hangar'] as const) {
-      for (let i = 0; i < 3; i++) await runSsh(sshConfig, hosts[s], 'true');
-      await runSsh(sshConfig, hosts[s], `head -c ${64 * MiB} /dev/zero`);
-    }
-    for (const p of ['direct', 'forward'] as const) await sink(pfPorts[p]);
+    if (sshd)
+      for (const s of ['openssh', 'hangar'] as const) {
+        for (let i = 0; i < 3; i++) await runSsh(sshConfig, hosts[s], 'true');
+        await runSsh(sshConfig, hosts[s], `head -c ${64 * MiB} /dev/zero`);
+      }
+    for (const p of pfSubjects) await sink(pfPorts[p]!);
     log('warmed up');
 
     for (let r = 0; r < rounds; r++) {
       const order: Subject[] = r % 2 ? ['hangar', 'openssh'] : ['openssh', 'hangar'];
-      for (const s of order) {
+      for (const s of sshd ? order : []) {
         for (let i = 0; i < latencyRuns; i++) {
           const run = await runSsh(sshConfig, hosts[s], 'true', serverPids[s]);
           latency[s].push(run.seconds * 1000);
@@ -420,59 +475,63 @@ async function orchestrate(): Promise<void> {
             `cat ${r1(bytes / MiB / run.seconds)} MiB/s`,
         );
       }
-      const pfOrder: PfSubject[] = r % 2 ? ['forward', 'direct'] : ['direct', 'forward'];
+      // Rotated each round, so no subject always runs first (or right after another).
+      const pfOrder = pfSubjects.map((_, i) => pfSubjects[(i + r) % pfSubjects.length]!);
       for (const p of pfOrder) {
-        const sampler = new TreeSampler({
-          'port-forward': forward.pid!,
-          coderd: server.pid,
-          agent: agent.pid!,
-        });
-        const res = await sink(pfPorts[p]);
+        const sampler = new TreeSampler(pfPids[p] ?? {});
+        const res = await sink(pfPorts[p]!);
         const used = sampler.stop();
         if (res.bytes !== bytes) throw new Error(`${p}: received ${res.bytes} of ${bytes} bytes`);
-        if (p === 'forward') addInto(pfCpu, used, GiB / bytes);
-        pfMBps[p].push(res.bytes / MiB / res.seconds);
+        addInto(pfCpu[p]!, used, GiB / bytes);
+        pfMBps[p]!.push(res.bytes / MiB / res.seconds);
         log(`round ${r + 1} port-forward ${p}: ${r1(res.bytes / MiB / res.seconds)} MiB/s`);
       }
     }
 
     const lat = (s: Subject) => ({ p50: r1(median(latency[s])), p95: r1(pct(latency[s], 95)) });
+    const pct100 = (a: number, b: number) => Math.round((100 * a) / b);
+    const pfMedian = Object.fromEntries(pfSubjects.map((p) => [p, r1(median(pfMBps[p]!))]));
     const summary = {
       rounds,
       latencyRuns,
       MiB: bytes / MiB,
-      loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
-      ssh_true_ms: { openssh: lat('openssh'), hangar: lat('hangar') },
-      // CPU-milliseconds per `ssh HOST true`, by process.
-      ssh_true_cpu_ms_per_connection: {
-        openssh: medians(connectCpu.openssh),
-        hangar: medians(connectCpu.hangar),
+      loadavg: {
+        start: loadStart,
+        end: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
       },
-      ssh_cat_MiBps: { openssh: r1(median(sshMBps.openssh)), hangar: r1(median(sshMBps.hangar)) },
-      ssh_cat_cpu_s_per_GiB: { openssh: medians(sshCpu.openssh), hangar: medians(sshCpu.hangar) },
-      port_forward_MiBps: { direct: r1(median(pfMBps.direct)), forward: r1(median(pfMBps.forward)) },
-      port_forward_cpu_s_per_GiB: medians(pfCpu),
+      ...(sshd && {
+        ssh_true_ms: { openssh: lat('openssh'), hangar: lat('hangar') },
+        // CPU-milliseconds per `ssh HOST true`, by process.
+        ssh_true_cpu_ms_per_connection: {
+          openssh: medians(connectCpu.openssh),
+          hangar: medians(connectCpu.hangar),
+        },
+        ssh_cat_MiBps: { openssh: r1(median(sshMBps.openssh)), hangar: r1(median(sshMBps.hangar)) },
+        ssh_cat_cpu_s_per_GiB: { openssh: medians(sshCpu.openssh), hangar: medians(sshCpu.hangar) },
+      }),
+      port_forward_MiBps: pfMedian,
+      // Each round's ratio to the same round's direct run: shows rounds that stalled.
+      port_forward_pct_of_direct_by_round: Object.fromEntries(
+        pfSubjects
+          .filter((p) => p !== 'direct')
+          .map((p) => [p, pfMBps[p]!.map((v, i) => pct100(v, pfMBps.direct![i]!))]),
+      ),
+      port_forward_cpu_s_per_GiB: Object.fromEntries(
+        pfSubjects.filter((p) => p !== 'direct').map((p) => [p, medians(pfCpu[p]!)]),
+      ),
     };
     console.log(JSON.stringify(summary, null, 2));
-    const ratio = (a: number, b: number) => r2(a / b);
-    const goals = [
-      [
-        'ssh true p50 ratio (goal ≤ 2)',
-        ratio(summary.ssh_true_ms.hangar.p50, summary.ssh_true_ms.openssh.p50),
-      ],
-      [
-        'ssh true p95 ratio (goal ≤ 2)',
-        ratio(summary.ssh_true_ms.hangar.p95, summary.ssh_true_ms.openssh.p95),
-      ],
-      [
-        'ssh cat % of openssh (goal ≥ 50)',
-        Math.round((100 * summary.ssh_cat_MiBps.hangar) / summary.ssh_cat_MiBps.openssh),
-      ],
-      [
-        'port-forward % of direct (goal ≥ 40)',
-        Math.round((100 * summary.port_forward_MiBps.forward) / summary.port_forward_MiBps.direct),
-      ],
-    ] as const;
+    const goals: [string, number][] = [];
+    if (sshd) {
+      const t = summary.ssh_true_ms!;
+      const c = summary.ssh_cat_MiBps!;
+      goals.push(['ssh true p50 ratio (goal ≤ 2)', r2(t.hangar.p50 / t.openssh.p50)]);
+      goals.push(['ssh true p95 ratio (goal ≤ 2)', r2(t.hangar.p95 / t.openssh.p95)]);
+      goals.push(['ssh cat % of openssh (goal ≥ 50)', pct100(c.hangar, c.openssh)]);
+    }
+    goals.push(['port-forward % of direct (goal ≥ 40)', pct100(pfMedian.forward!, pfMedian.direct!)]);
+    if (pfMedian.before)
+      goals.push(['before build: port-forward % of direct', pct100(pfMedian.before, pfMedian.direct!)]);
     for (const [k, v] of goals) console.log(`${k}: ${v}`);
   } finally {
     for (const c of cleanup) await c();

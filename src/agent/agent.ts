@@ -11,14 +11,20 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { AgentClient } from '../sdk/agent-client.js';
-import type { AgentManifest } from '../sdk/agent-api.js';
+import {
+  AgentCapabilitiesHeader,
+  agentCapabilities,
+  agentRpcMethods,
+  type AgentManifest,
+} from '../sdk/agent-api.js';
 import { SessionTokenHeader } from '../sdk/headers.js';
 import type { Logger } from '../sdk/logger.js';
 import { sleep } from '../sdk/sleep.js';
-import { Mux, parseTarget, parseTcpTarget, serveTcpTarget } from '../sdk/tunnel/index.js';
+import { Mux, parseTarget, parseTcpTarget, serveRpc, serveTcpTarget } from '../sdk/tunnel/index.js';
 import { agentTcpTargetProblem } from '../sdk/workspace-agents.js';
 import { hangarVersion } from '../sdk/version.js';
 import { serveAgentRpc } from './agent-rpc.js';
+import { serveDialback } from './dialback.js';
 import { commandEnv, currentUser, expandDirectory, workingDirectory } from './command-env.js';
 import { ScriptServices, type ScriptServicesOptions } from './scripts/script-services.js';
 import { AppHealthReporter } from './app-health.js';
@@ -55,6 +61,12 @@ export interface AgentOptions {
   controlSilenceMs?: number;
   /** An API call that has not finished in this long fails and is retried (default 30 s). */
   apiTimeoutMs?: number;
+}
+
+/** Ports and hosts the agent refuses to reach (coderd checked them too; the agent does not rely on it). */
+function checkTcpTarget(host: string, port: number): void {
+  const problem = agentTcpTargetProblem(host, port);
+  if (problem) throw new Error(problem);
 }
 
 /** coderd pings every agent at most 15 s apart (AgentConnections): three missed pings. */
@@ -169,7 +181,10 @@ export class Agent {
   private connect(): Promise<void> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(this.client.rpcUrl(), {
-        headers: { [SessionTokenHeader]: this.opts.token },
+        headers: {
+          [SessionTokenHeader]: this.opts.token,
+          [AgentCapabilitiesHeader]: agentCapabilities.dialback,
+        },
         perMessageDeflate: false,
       });
       this.ws = ws;
@@ -242,14 +257,24 @@ export class Agent {
   /** One stream coderd opened: SSH, the web terminal, a TCP port in the workspace, or rpc. */
   private async serve(target: string, stream: Duplex): Promise<void> {
     const { scheme, rest } = parseTarget(target);
+    if (scheme === 'rpc' && rest === agentRpcMethods.dialback)
+      return void serveRpc(stream, (params) =>
+        serveDialback(params, {
+          url: (id) => this.client.dialbackUrl(id),
+          token: this.opts.token,
+          check: checkTcpTarget,
+          onStream: (back) => {
+            this.connections.track('tcp', (done) => back.once('close', done));
+            this.bytes.addSocket(back);
+          },
+        }),
+      );
     if (scheme === 'rpc') return serveAgentRpc(rest, stream);
     if (scheme !== 'ssh' && scheme !== 'pty' && scheme !== 'tcp')
       throw new Error(`this agent has no "${scheme}" service`);
     if (scheme === 'tcp') {
-      // coderd checked this too; the agent does not rely on it.
       const { host, port } = parseTcpTarget(target);
-      const problem = agentTcpTargetProblem(host, port);
-      if (problem) throw new Error(problem);
+      checkTcpTarget(host, port);
     }
     // A user's connection, counted in the stats report until its stream closes.
     this.connections.track(scheme, (done) => stream.once('close', done));

@@ -41,9 +41,17 @@ export class ConnectionCounter {
   }
 }
 
+/** What ByteDeltas reads of a socket (a net.Socket). */
+export interface CountedSocket {
+  readonly bytesRead: number;
+  readonly bytesWritten: number;
+  once(event: 'close', cb: () => void): unknown;
+}
+
 /** Byte counters that only grow (a socket's bytesRead, say), reported as deltas. */
 export class ByteDeltas {
   private last = { rx: 0, tx: 0 };
+  private readonly sockets = new Set<CountedSocket>();
   private base = { rx: 0, tx: 0 };
   private current: (() => { rx: number; tx: number }) | undefined;
 
@@ -54,8 +62,24 @@ export class ByteDeltas {
     this.current = counters;
   }
 
+  /**
+   * A connection of one stream (a dial-back, ADR 0053): counted while open, and what it carried
+   * stays in the total once it closes.
+   */
+  addSocket(socket: CountedSocket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      this.base = { rx: this.base.rx + socket.bytesRead, tx: this.base.tx + socket.bytesWritten };
+    });
+  }
+
   take(): { rx: number; tx: number } {
-    const now = this.current?.() ?? { rx: 0, tx: 0 };
+    const now = { ...(this.current?.() ?? { rx: 0, tx: 0 }) };
+    for (const s of this.sockets) {
+      now.rx += s.bytesRead;
+      now.tx += s.bytesWritten;
+    }
     const total = { rx: this.base.rx + now.rx, tx: this.base.tx + now.tx };
     const delta = { rx: total.rx - this.last.rx, tx: total.tx - this.last.tx };
     this.last = total;

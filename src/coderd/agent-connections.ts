@@ -13,13 +13,15 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { Unavailable } from '../sdk/errors.js';
 import type { Logger } from '../sdk/logger.js';
-import { Mux, TunnelError } from '../sdk/tunnel/index.js';
+import { agentRpcMethods, type DialbackRequest, type DialbackResult } from '../sdk/agent-api.js';
+import { callRpc, Mux, rpcTarget, TunnelError } from '../sdk/tunnel/index.js';
 import { withActor } from '../database/authz/actor-context.js';
 import { systemActors } from '../database/authz/actors.js';
 import type { ReplicaRow } from '../database/models.js';
 import type { WorkspaceAgentWithWorkspaceRow } from '../database/queries/workspace-agents.js';
 import type { Pubsub } from '../database/postgres/pubsub.js';
 import type { Store } from '../database/store.js';
+import { DialbackTickets, dialbackTicketMs } from './agent-dialback.js';
 import { agentInactiveDisconnectMs } from './provisioned-resources.js';
 import { workspaceEventChannel } from './workspace-events.js';
 
@@ -46,9 +48,21 @@ export interface PeerReplicas {
   dial(peer: ReplicaRow, agentId: string, target: string): Promise<Duplex>;
 }
 
+export interface OpenStreamOptions {
+  /**
+   * The client will move much data (port-forward): when the agent is attached here and can,
+   * carry the stream over a dial-back connection of its own instead of the mux (ADR 0053).
+   */
+  bulk?: boolean;
+}
+
 export class AgentConnections {
   private readonly sockets = new Map<string, WebSocket>();
   private readonly muxes = new Map<string, Mux>();
+  /** Agents whose control connection here said they can dial back (ADR 0053). */
+  private readonly dialbackAgents = new Set<string>();
+  /** Dial-back streams coderd is waiting for, claimed by the agent's dial-back endpoint. */
+  readonly dialbacks = new DialbackTickets();
   /** Client sockets spliced to agent streams: not the HTTP server's to close once upgraded. */
   private readonly clientSockets = new Set<Duplex>();
   /** Every open control socket, its heartbeat slot, and whether it answered its last ping. */
@@ -86,8 +100,14 @@ export class AgentConnections {
    * Rejects with AgentNotConnected; a TunnelError when the agent or the peer refused (its
    * `refusal` holds a peer's HTTP answer); or Unavailable when the peer cannot be reached.
    */
-  async openStream(agentId: string, target: string): Promise<Duplex> {
-    if (this.muxes.has(agentId)) return this.openLocal(agentId, target);
+  async openStream(agentId: string, target: string, opts: OpenStreamOptions = {}): Promise<Duplex> {
+    if (this.muxes.has(agentId)) {
+      if (opts.bulk && this.dialbackAgents.has(agentId)) {
+        const stream = await this.openDialback(agentId, target);
+        if (stream) return stream;
+      }
+      return this.openLocal(agentId, target);
+    }
     // Routing only: the caller authorized the stream.
     const replicaId = await withActor(systemActors.relay, () =>
       this.store.getWorkspaceAgentReplicaId(agentId),
@@ -119,13 +139,56 @@ export class AgentConnections {
     return stream;
   }
 
+  /**
+   * A `tcp:` stream over a connection the agent dials back for it: the agent dials the target,
+   * then connects to `/workspaceagents/me/dialback` with the ticket's id. Resolves with that
+   * socket; rejects as the mux would when the target cannot be reached; resolves undefined when
+   * the agent reached the target but not this replica that way (another replica behind a
+   * balancer, a proxy that refuses the Upgrade), and then stops asking this connection.
+   */
+  private async openDialback(agentId: string, target: string): Promise<Duplex | undefined> {
+    const mux = this.muxes.get(agentId);
+    if (!mux) throw new AgentNotConnected('It is not connected to this server.');
+    const ticket = this.dialbacks.issue(agentId);
+    const request: DialbackRequest = { stream: ticket.id, target };
+    const arrived = ticket.socket.then((socket) => ({ socket }));
+    const answered = callRpc<DialbackResult>(
+      mux.open(rpcTarget(agentRpcMethods.dialback)),
+      request,
+      dialbackTicketMs,
+    ).then((result) => ({ result }));
+    // Whichever loses the race below is settled later and must not be an unhandled rejection.
+    answered.catch(() => {});
+    try {
+      const first = await Promise.race([arrived, answered]);
+      if ('socket' in first) return first.socket;
+      if ('dialed_back' in first.result) return await ticket.socket;
+      ticket.cancel('the agent could not dial back');
+      if (this.muxes.get(agentId) === mux) this.dialbackAgents.delete(agentId);
+      this.logger.info(
+        { agent_id: agentId, reason: first.result.fallback },
+        'the agent cannot dial back to this server; its streams use the multiplexed connection',
+      );
+      return undefined;
+    } catch (err) {
+      ticket.cancel('the stream was not opened');
+      throw err;
+    }
+  }
+
   /** Serves one agent's control socket until it closes. */
-  async attach(agent: WorkspaceAgentWithWorkspaceRow, ws: WebSocket): Promise<void> {
+  async attach(
+    agent: WorkspaceAgentWithWorkspaceRow,
+    ws: WebSocket,
+    opts: { dialback?: boolean } = {},
+  ): Promise<void> {
     // A reconnecting agent replaces its old socket; the old one is closed as superseded.
     this.sockets.get(agent.id)?.close(4000, 'superseded by a new connection');
     this.sockets.set(agent.id, ws);
     // coderd opens streams to the agent's services over the same socket (ADR 0040).
     this.muxes.set(agent.id, new Mux(ws, { side: 'initiator', logger: this.logger }));
+    if (opts.dialback) this.dialbackAgents.add(agent.id);
+    else this.dialbackAgents.delete(agent.id);
     const firstConnectedAt = agent.first_connected_at ?? new Date();
     // Liveness is written as the agent system actor: the agent proved its token on upgrade.
     const mark = (last: Date, disconnected: Date | null, claim: boolean) =>
@@ -165,6 +228,7 @@ export class AgentConnections {
       if (this.sockets.get(agent.id) !== ws) return;
       this.sockets.delete(agent.id);
       this.muxes.delete(agent.id);
+      this.dialbackAgents.delete(agent.id);
       const now = new Date();
       mark(now, now, false)
         .then((mine) => (mine ? this.onChange(agent.workspace_id) : undefined))

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { NotFound } from '../sdk/errors.js';
 import { isUuid } from '../sdk/validation.js';
 import type { WorkspaceAgentWithWorkspaceRow } from '../database/queries/workspace-agents.js';
-import { AgentNotConnected } from './agent-connections.js';
+import { AgentNotConnected, type OpenStreamOptions } from './agent-connections.js';
 import type { RequestContext } from './request-context.js';
 
 /** The `{workspaceagent}` of the route, authorized for connecting. */
@@ -28,8 +28,9 @@ export function openAgentStream(
   ctx: RequestContext,
   agent: WorkspaceAgentWithWorkspaceRow,
   target: string,
+  opts: OpenStreamOptions = {},
 ): Promise<Duplex> {
-  return ctx.api.agentConnections.openStream(agent.id, target).catch((err: unknown) => {
+  return ctx.api.agentConnections.openStream(agent.id, target, opts).catch((err: unknown) => {
     if (err instanceof AgentNotConnected)
       throw new AgentNotConnected(
         err.detail,

@@ -25,6 +25,7 @@ import { requireReportingAgent, requireWorkspaceAgent } from './httpmw/workspace
 import * as workspaceAgents from './workspace-agents.js';
 import { workspaceAgentPty } from './workspace-agent-pty.js';
 import { workspaceAgentTunnel } from './workspace-agent-tunnel.js';
+import { serveAgentDialback } from './agent-dialback.js';
 import * as agentLogs from './workspace-agent-logs.js';
 import * as agentMetadata from './workspace-agent-metadata.js';
 import { getWorkspaceAgentListeningPorts } from './workspace-agent-ports.js';
@@ -64,6 +65,7 @@ export function buildRoutes(options: RouterOptions): Route[] {
       me.post('/report-lifecycle', workspaceAgents.postLifecycle);
       me.post('/startup', workspaceAgents.postStartup);
       me.get('/rpc', workspaceAgents.serveAgentRpc);
+      me.get('/dialback', serveAgentDialback);
     });
     // The frequent reports, which need only the agent's ids, through the token cache (ADR 0077).
     api.group('/workspaceagents/me', [requireReportingAgent], (me) => {

@@ -18,7 +18,9 @@ export async function workspaceAgentTunnel(ctx: RequestContext): Promise<void> {
   if (problem) throw InvalidInput.field('target', problem);
   const agent = await connectableAgent(ctx);
   requireRawUpgrade(ctx);
-  await serveStreamUpgrade(ctx, openAgentStream(ctx, agent, target));
+  // `bulk=true` (port-forward): a tcp stream may take a dial-back connection of its own (ADR 0053).
+  const bulk = ctx.url.searchParams.get('bulk') === 'true' && parseTarget(target).scheme === 'tcp';
+  await serveStreamUpgrade(ctx, openAgentStream(ctx, agent, target, { bulk }));
 }
 
 /** A `tcp:` target the agent would refuse (agentTcpTargetProblem), told before any stream opens. */

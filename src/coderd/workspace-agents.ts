@@ -3,6 +3,7 @@
  * side `GET /workspaceagents/{id}`.
  */
 import { randomUUID } from 'node:crypto';
+import { AgentCapabilitiesHeader, agentCapabilities } from '../sdk/agent-api.js';
 import { NotFound } from '../sdk/errors.js';
 import { isUuid } from '../sdk/validation.js';
 import {
@@ -108,8 +109,12 @@ export async function postStats(ctx: RequestContext): Promise<void> {
 /** The agent's control connection; kept open for liveness (and, later, the tunnel). */
 export async function serveAgentRpc(ctx: RequestContext): Promise<void> {
   const agent = agentOf(ctx);
+  // What the agent can do beyond the mux (ADR 0053); an older agent sends nothing.
+  const capabilities = String(ctx.req.headers[AgentCapabilitiesHeader.toLowerCase()] ?? '').split(',');
   const ws = await acceptWebSocket(ctx);
-  await ctx.api.agentConnections.attach(agent, ws);
+  await ctx.api.agentConnections.attach(agent, ws, {
+    dialback: capabilities.map((c) => c.trim()).includes(agentCapabilities.dialback),
+  });
 }
 
 /** The `{workspaceagent}` of a user route, if the user may read its workspace. */

@@ -125,4 +125,32 @@ export interface PostStatsResponse {
 export const agentRpcMethods = {
   /** `{}` → WorkspaceAgentListeningPortsResponse, unfiltered but for the agent's own sockets. */
   listeningPorts: 'listening-ports',
+  /**
+   * DialbackRequest → DialbackResult (ADR 0053): dial the `tcp:` target, then dial coderd back
+   * with a raw-Upgrade connection for that one stream and join the two.
+   */
+  dialback: 'dialback',
 } as const;
+
+/**
+ * Sent by the agent on its control connection: what it can do beyond the multiplexer, as a
+ * comma-separated list (`dialback`). coderd offers an agent only what it lists, so an older agent
+ * that sends nothing keeps getting multiplexed streams.
+ */
+export const AgentCapabilitiesHeader = 'Hangar-Agent-Capabilities';
+export const agentCapabilities = { dialback: 'dialback' } as const;
+
+/** coderd asks the agent to carry one stream over a connection of its own (ADR 0053). */
+export interface DialbackRequest {
+  /** One-time id the dial-back presents; coderd accepts it once, from this agent, for seconds. */
+  stream: string;
+  /** A `tcp:HOST:PORT` target. */
+  target: string;
+}
+
+/**
+ * The agent's answer: it dialed back and joined the stream; or it reached the target but could
+ * not dial back (`fallback` says why), so coderd opens the stream over the multiplexer instead.
+ * A target the agent cannot reach is an rpc error, as on the multiplexer.
+ */
+export type DialbackResult = { dialed_back: true } | { fallback: string };

@@ -44,4 +44,9 @@ export class AgentClient extends Client {
   rpcUrl(): URL {
     return this.websocketUrl('/workspaceagents/me/rpc');
   }
+
+  /** Where the agent dials back for one stream coderd asked for (raw Upgrade, ADR 0053). */
+  dialbackUrl(stream: string): URL {
+    return this.apiUrl('/workspaceagents/me/dialback', { stream });
+  }
 }

@@ -54,7 +54,7 @@ export function portForwardCommand(): Command {
       const agent = await resolveAgent(client, ref, { autostart: !flags.disableAutostart });
       const warn = (line: string) => process.stderr.write(`${line}\n`);
       await using forwarder = new TcpForwarder(
-        (port) => dialAgent(client, agent.id, tcpTarget('127.0.0.1', port)),
+        (port) => dialAgent(client, agent.id, tcpTarget('127.0.0.1', port), { bulk: true }),
         warn,
       );
       for (const m of mappings) {

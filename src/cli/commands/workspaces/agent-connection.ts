@@ -126,9 +126,21 @@ function pickAgent(workspace: Workspace, ref: AgentRef): WorkspaceAgent {
   return agent;
 }
 
-/** Opens one tunnel stream to a service of the agent (`ssh`, `tcp:127.0.0.1:8080`). */
-export function dialAgent(client: HangarClient, agentId: string, target: string): Promise<Socket> {
-  const url = client.apiUrl(`/workspaceagents/${encodeURIComponent(agentId)}/tunnel`, { target });
+/**
+ * Opens one tunnel stream to a service of the agent (`ssh`, `tcp:127.0.0.1:8080`). `bulk` tells
+ * coderd the stream will carry much data, so it may give it a connection of its own to the agent
+ * (ADR 0053); the stream behaves the same either way.
+ */
+export function dialAgent(
+  client: HangarClient,
+  agentId: string,
+  target: string,
+  opts: { bulk?: boolean } = {},
+): Promise<Socket> {
+  const url = client.apiUrl(`/workspaceagents/${encodeURIComponent(agentId)}/tunnel`, {
+    target,
+    ...(opts.bulk && { bulk: true }),
+  });
   return dialRawUpgrade(url, {
     headers: client.sessionToken ? { [SessionTokenHeader]: client.sessionToken } : {},
   });
