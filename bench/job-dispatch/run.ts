@@ -7,7 +7,9 @@
 //   burst  — `jobs` jobs posted as fast as 16 callers can: jobs/s = jobs / (last completion −
 //            first post), the sustained throughput with a full queue.
 // Run: npm run build && HANGAR_TEST_POSTGRES_URL=postgres://… node dist/bench/job-dispatch/run.js [jobs] [rate] [rounds]
-// HANGAR_BENCH_BEFORE=<another checkout, built> adds that build as subject `before` (same rounds);
+// Subjects `hangar…` on the test cluster (--postgres-url) and `…-bundled` on the server's bundled
+// PostgreSQL (its default). HANGAR_BENCH_BEFORE=<another checkout, built> adds that build as
+// subjects `before`, `before-bundled` (same rounds); HANGAR_BENCH_SUBJECTS picks some;
 // HANGAR_BENCH_CPU_PROF=<dir> writes this build's server CPU profiles there.
 import { cpus, loadavg } from 'node:os';
 import { runBaseline } from './baseline.js';

@@ -28,7 +28,7 @@ const isStalePlan = (err: unknown) =>
 async function run(db: Queryable, sql: string | PreparedSql, params: unknown[]): Promise<pg.QueryResult> {
   // Only on the pool, i.e. outside transactions: there a refused statement is simply sent again,
   // while inside one (a client) it would have aborted the caller's transaction.
-  if (typeof sql === 'string' || !(db instanceof pg.Pool) || process.env.HANGAR_EXP_NOPREPARE === '1')
+  if (typeof sql === 'string' || !(db instanceof pg.Pool))
     return db.query(typeof sql === 'string' ? sql : sql.text, params);
   const name = `${sql.name}_${generation}`;
   try {

@@ -133,13 +133,12 @@ export class DaemonServer implements ProvisionerDaemonApi {
         // A job with no result to store (raw echo jobs) completes in its one statement, which
         // writes the row and the last lines atomically: a transaction would only add BEGIN and
         // COMMIT round trips.
-        after =
-          oneStatement && process.env.HANGAR_EXP_TXCOMPLETE !== '1'
-            ? void (await complete(store))
-            : await store.inTx(async (tx) => {
-                const job = await complete(tx);
-                return handlers[job.type]?.completed(tx, job, req.result);
-              });
+        after = oneStatement
+          ? void (await complete(store))
+          : await store.inTx(async (tx) => {
+              const job = await complete(tx);
+              return handlers[job.type]?.completed(tx, job, req.result);
+            });
       } catch (err) {
         if (err instanceof PreconditionFailed) throw err;
         // A result the server cannot store (e.g. two agents with one name) fails the job instead.
