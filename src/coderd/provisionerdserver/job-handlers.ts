@@ -51,7 +51,8 @@ export function jobHandlers(deps: JobHandlerDeps): JobHandlers {
 
 /**
  * Whether completing `job` stores anything besides the job row: not for a type without a handler,
- * nor for a raw echo job (no template archive), which every handler passes through. Such a job
+ * nor for a raw echo job (posted directly, no template archive), which the template handlers pass
+ * through and which as a build fails when acquired (it has no workspace build). Such a job
  * completes in one statement, without a transaction around it.
  */
 export const storesResult = (handlers: JobHandlers, job: ProvisionerJobRow): boolean =>
