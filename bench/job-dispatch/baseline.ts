@@ -4,7 +4,9 @@
 import pg from 'pg';
 import { createTestDatabase } from '../../test/support/postgres.js';
 import {
+  clusterCpuMs,
   collectJobs,
+  postmasterPid,
   processCpuMs,
   readerPool,
   runPhases,
@@ -62,6 +64,7 @@ export async function runBaseline(jobs: number, rate: number): Promise<Record<Ph
       [phase],
     );
   const reader = await readerPool(db.url);
+  const postmaster = await postmasterPid(reader);
   const statements = await statementCounter(db.url);
   const result = await runPhases(
     jobs,
@@ -74,8 +77,11 @@ export async function runBaseline(jobs: number, rate: number): Promise<Record<Ph
         params: [phase],
         succeeded: 'completed_at IS NOT NULL',
       }),
-    // This process: the five workers and the poster (PostgreSQL is not counted, as for Hangar).
-    () => processCpuMs(process.pid),
+    // Measured: this process, the five workers and the poster (PostgreSQL is not, as for Hangar).
+    {
+      read: () => ({ bench: processCpuMs(process.pid), postgres: clusterCpuMs(postmaster) }),
+      measured: ['bench'],
+    },
     statements.count,
   );
   await reader.end();

@@ -1,10 +1,13 @@
 // Hangar: a real `hangar server` process with its 3 built-in daemons plus 2 `hangar provisioner
 // start` processes; jobs are posted over the API by an owner, as the CLI and dashboard do.
 import path from 'node:path';
+import pg from 'pg';
 import { spawnExternalDaemon, ownerClient } from '../../test/support/provisioner.js';
 import { startTestServer } from '../../test/support/server.js';
 import {
+  clusterCpuMs,
   collectJobs,
+  postmasterPid,
   processCpuMs,
   readerPool,
   runPhases,
@@ -18,6 +21,11 @@ export interface HangarOptions {
   checkout?: string;
   /** Write the server's V8 CPU profile (`--cpu-prof`) into this directory when it exits. */
   cpuProfDir?: string;
+  /**
+   * The server's default database: its bundled PostgreSQL (no --postgres-url), with that
+   * cluster's default settings. Its statements are not counted (no pg_stat_statements there).
+   */
+  bundled?: boolean;
 }
 
 export async function runHangar(
@@ -30,6 +38,7 @@ export async function runHangar(
     bin,
     nodeArgs: opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [],
     extraArgs: ['--provisioner-daemons', '3', '--log-level', 'warn'],
+    bundled: opts.bundled,
   });
   const owner = await ownerClient(server.url);
   const { key } = await owner.provisioners.createKey('default', { name: 'bench' });
@@ -43,8 +52,14 @@ export async function runHangar(
       extraArgs: ['--heartbeat-interval', '5s'],
     }),
   );
-  const pool = await readerPool(server.postgresUrl);
-  const statements = await statementCounter(server.postgresUrl);
+  // The bundled cluster takes passwords only: the benchmark reads it as the server's own user.
+  const pool = opts.bundled
+    ? new pg.Pool({ connectionString: server.postgresUrl, max: 2 })
+    : await readerPool(server.postgresUrl);
+  const postmaster = await postmasterPid(pool);
+  const statements = opts.bundled
+    ? { count: async () => null, close: async () => {} }
+    : await statementCounter(server.postgresUrl);
   try {
     for (;;) {
       const daemons = await owner.provisioners.daemons('default');
@@ -78,8 +93,17 @@ export async function runHangar(
           params: [ids[phase]],
           succeeded: "job_status = 'succeeded'",
         }),
-      // The server and the external daemons; PostgreSQL and this posting client are not counted.
-      () => processCpuMs(server.pid) + ext.reduce((n, d) => n + processCpuMs(d.child.pid!), 0),
+      // Measured: the server and the external daemons; PostgreSQL and this posting client are
+      // reported beside them.
+      {
+        read: () => ({
+          server: processCpuMs(server.pid),
+          external: ext.reduce((n, d) => n + processCpuMs(d.child.pid!), 0),
+          postgres: clusterCpuMs(postmaster),
+          bench: processCpuMs(process.pid),
+        }),
+        measured: ['server', 'external'],
+      },
       statements.count,
     );
     for (const phase of ['paced', 'burst'] as const) {

@@ -7,7 +7,9 @@
 //   burst  — `jobs` jobs posted as fast as 16 callers can: jobs/s = jobs / (last completion −
 //            first post), the sustained throughput with a full queue.
 // Run: npm run build && HANGAR_TEST_POSTGRES_URL=postgres://… node dist/bench/job-dispatch/run.js [jobs] [rate] [rounds]
-// HANGAR_BENCH_BEFORE=<another checkout, built> adds that build as subject `before` (same rounds);
+// Subjects `hangar…` on the test cluster (--postgres-url) and `…-bundled` on the server's bundled
+// PostgreSQL (its default). HANGAR_BENCH_BEFORE=<another checkout, built> adds that build as
+// subjects `before`, `before-bundled` (same rounds); HANGAR_BENCH_SUBJECTS picks some;
 // HANGAR_BENCH_CPU_PROF=<dir> writes this build's server CPU profiles there.
 import { cpus, loadavg } from 'node:os';
 import { runBaseline } from './baseline.js';
@@ -20,14 +22,24 @@ const rounds = Number(process.argv[4] ?? 2);
 const before = process.env.HANGAR_BENCH_BEFORE;
 const cpuProfDir = process.env.HANGAR_BENCH_CPU_PROF;
 
-type Subject = 'hangar' | 'before' | 'baseline';
-const subjects: Subject[] = before ? ['baseline', 'before', 'hangar'] : ['baseline', 'hangar'];
+// `hangar`/`before` use the test cluster through --postgres-url (an external PostgreSQL);
+// `…-bundled` run the server's default, its bundled PostgreSQL.
+const allSubjects = ['baseline', 'before', 'hangar', 'before-bundled', 'hangar-bundled'] as const;
+type Subject = (typeof allSubjects)[number];
+// HANGAR_BENCH_SUBJECTS=hangar,hangar-bundled runs only those.
+const subjects: Subject[] = process.env.HANGAR_BENCH_SUBJECTS
+  ? process.env.HANGAR_BENCH_SUBJECTS.split(',').map((s) => {
+      if (!(allSubjects as readonly string[]).includes(s)) throw new Error(`unknown subject ${s}`);
+      return s as Subject;
+    })
+  : allSubjects.filter((s) => before || !s.startsWith('before'));
 const run = (which: Subject) =>
   which === 'baseline'
     ? runBaseline(jobs, rate)
-    : which === 'before'
-      ? runHangar(jobs, rate, { checkout: before })
-      : runHangar(jobs, rate, { cpuProfDir });
+    : runHangar(jobs, rate, {
+        ...(which.startsWith('before') ? { checkout: before } : { cpuProfDir }),
+        bundled: which.endsWith('-bundled'),
+      });
 
 const runs = new Map<Subject, Record<Phase, PhaseResult>[]>(subjects.map((s) => [s, []]));
 const load = [loadavg()[0]!];
@@ -43,6 +55,13 @@ for (let r = 0; r < rounds; r++) {
 }
 const med = (which: Subject, phase: Phase, f: (p: PhaseResult) => number | null) =>
   median(runs.get(which)!.map((x) => f(x[phase]!) ?? NaN));
+const medByProcess = (which: Subject, phase: Phase) =>
+  Object.fromEntries(
+    Object.keys(runs.get(which)![0]![phase].cpu_ms_per_job_by_process).map((k) => [
+      k,
+      med(which, phase, (p) => p.cpu_ms_per_job_by_process[k] ?? null),
+    ]),
+  );
 console.log(
   JSON.stringify({
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
@@ -61,10 +80,12 @@ console.log(
           },
           paced_jobs_per_s: med(w, 'paced', (p) => p.jobs_per_s),
           paced_cpu_ms_per_job: med(w, 'paced', (p) => p.cpu_ms_per_job),
+          paced_cpu_ms_per_job_by_process: medByProcess(w, 'paced'),
           paced_statements_per_job: med(w, 'paced', (p) => p.statements_per_job),
           burst_jobs_per_s: med(w, 'burst', (p) => p.jobs_per_s),
           burst_dispatch_p95_ms: med(w, 'burst', (p) => p.dispatch_ms.p95),
           burst_cpu_ms_per_job: med(w, 'burst', (p) => p.cpu_ms_per_job),
+          burst_cpu_ms_per_job_by_process: medByProcess(w, 'burst'),
           burst_statements_per_job: med(w, 'burst', (p) => p.statements_per_job),
         },
       ]),

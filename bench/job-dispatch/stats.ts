@@ -1,5 +1,5 @@
 // The two phases every subject runs, and their percentiles and throughput read from the database.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { testClusterUrl } from '../../test/support/postgres.js';
@@ -11,6 +11,12 @@ export interface PhaseResult {
   jobs_per_s: number;
   /** CPU time (user + system) of the measured processes per job, this phase. */
   cpu_ms_per_job: number;
+  /**
+   * CPU per job of every process taking part, by role: the measured ones (server, external
+   * daemons; the baseline's own process) and those not in cpu_ms_per_job (PostgreSQL's postmaster
+   * and backends, the benchmark's poster), so the whole machine's cost per job shows.
+   */
+  cpu_ms_per_job_by_process: Record<string, number>;
   /**
    * SQL statements the measured processes sent per job (PostgreSQL round trips), from
    * pg_stat_statements; null when the cluster was not started with it preloaded.
@@ -79,13 +85,55 @@ export async function burst(
 
 export type Phase = 'paced' | 'burst';
 
-/** CPU milliseconds (user + system) a process has used so far, from /proc (Linux). */
-export function processCpuMs(pid: number): number {
-  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticksPerSecond = 100; // getconf CLK_TCK on Linux
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+/** Fields of /proc/<pid>/stat after the command name (which may hold spaces); undefined if gone. */
+function statFields(pid: number | string): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+const ticksPerSecond = 100; // getconf CLK_TCK on Linux
+
+/**
+ * CPU milliseconds (user + system) a process has used so far, from /proc (Linux); with
+ * `reapedChildren`, also that of its children that exited (cutime + cstime).
+ */
+export function processCpuMs(pid: number, reapedChildren = false): number {
+  const f = statFields(pid);
+  if (!f) return 0;
+  // utime, stime, cutime, cstime are the 12th to 15th fields after the name.
+  const ticks = Number(f[11]) + Number(f[12]) + (reapedChildren ? Number(f[13]) + Number(f[14]) : 0);
+  return (ticks * 1000) / ticksPerSecond;
+}
+
+/**
+ * CPU milliseconds of a PostgreSQL cluster so far: the postmaster, its live children (backends,
+ * background workers) and those that exited. Backends that exit between two readings are counted
+ * by the postmaster's cutime, so deltas over a phase stay right.
+ */
+export function clusterCpuMs(postmasterPid: number): number {
+  let ms = processCpuMs(postmasterPid, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const f = statFields(entry);
+    if (f && Number(f[1]) === postmasterPid) ms += processCpuMs(Number(entry));
+  }
+  return ms;
+}
+
+/** The postmaster's pid of the cluster `pool` talks to (the parent of its backend). */
+export async function postmasterPid(pool: pg.Pool): Promise<number> {
+  const r = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  return Number(statFields(r.rows[0]!.pid)![1]);
+}
+
+/** Named CPU counters (ms so far); `measured` names those summed into cpu_ms_per_job. */
+export interface CpuCounters {
+  read: () => Record<string, number>;
+  measured: string[];
 }
 
 /**
@@ -97,20 +145,23 @@ export async function runPhases(
   rate: number,
   post: (phase: Phase) => () => Promise<unknown>,
   collect: (phase: Phase) => Promise<Measured>,
-  cpuMs: () => number,
+  cpu: CpuCounters,
   statements: () => Promise<number | null>,
 ): Promise<Record<Phase, PhaseResult>> {
   const measured = async (run: () => Promise<void>, phase: Phase): Promise<PhaseResult> => {
-    const before = cpuMs();
+    const before = cpu.read();
     const sqlBefore = await statements();
     await run();
     const result = await collect(phase);
     const sqlAfter = await statements();
+    const after = cpu.read();
     // Per job that was posted (an overloaded server may have refused some).
     const perJob = (n: number) => Math.round((n / result.jobs) * 100) / 100;
+    const used = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
     return {
       ...result,
-      cpu_ms_per_job: perJob(cpuMs() - before),
+      cpu_ms_per_job: perJob(cpu.measured.reduce((n, k) => n + used(k), 0)),
+      cpu_ms_per_job_by_process: Object.fromEntries(Object.keys(after).map((k) => [k, perJob(used(k))])),
       statements_per_job: sqlBefore === null || sqlAfter === null ? null : perJob(sqlAfter - sqlBefore),
       load_1m: Math.round(loadavg()[0]! * 10) / 10,
     };
@@ -121,7 +172,10 @@ export async function runPhases(
   };
 }
 
-type Measured = Omit<PhaseResult, 'cpu_ms_per_job' | 'statements_per_job' | 'load_1m'>;
+type Measured = Omit<
+  PhaseResult,
+  'cpu_ms_per_job' | 'cpu_ms_per_job_by_process' | 'statements_per_job' | 'load_1m'
+>;
 
 /**
  * The benchmark reads the database as its own role, so pg_stat_statements tells the statements of
@@ -133,8 +187,8 @@ const readerRole = 'hangar_bench_reader';
  * A pool on `url` as the reader role, created on first use with the cluster's (superuser) `url`,
  * which also gets pg_stat_statements where the cluster preloads it.
  */
-export async function readerPool(url: string): Promise<pg.Pool> {
-  const admin = new pg.Client({ connectionString: testClusterUrl() });
+export async function readerPool(url: string, clusterUrl = testClusterUrl()): Promise<pg.Pool> {
+  const admin = new pg.Client({ connectionString: clusterUrl });
   await admin.connect();
   try {
     await admin.query(`DO $$ BEGIN
@@ -155,11 +209,12 @@ export async function readerPool(url: string): Promise<pg.Pool> {
  */
 export async function statementCounter(
   url: string,
+  clusterUrl = testClusterUrl(),
 ): Promise<{ count: () => Promise<number | null>; close: () => Promise<void> }> {
   const u = new URL(url);
   const database = decodeURIComponent(u.pathname.slice(1));
   const user = decodeURIComponent(u.username);
-  const reader = await readerPool(testClusterUrl());
+  const reader = await readerPool(clusterUrl, clusterUrl);
   let available = true;
   const count = async () => {
     if (!available) return null;

@@ -1,10 +1,52 @@
 /** The smallest surface the query modules need: something that runs parameterised SQL. */
-import type pg from 'pg';
+import pg from 'pg';
 
 export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
 
-export async function one<T>(db: Queryable, sql: string, params: unknown[] = []): Promise<T | undefined> {
-  const r = await db.query(sql, params);
+/**
+ * A statement PostgreSQL parses and plans once per pooled connection instead of on every call (a
+ * named prepared statement), for the few on the job queue's hot path. `name` names one SQL text.
+ */
+export interface PreparedSql {
+  name: string;
+  text: string;
+}
+
+export const prepared = (name: string, text: string): PreparedSql => ({ name, text });
+
+/**
+ * Bumped when PostgreSQL refuses a prepared statement whose result columns changed under it (a
+ * newer replica's migration added a column to a table it returns `*` of; ADR 0071 allows that
+ * while old replicas run): every connection then prepares the statements afresh under new names.
+ */
+let generation = 0;
+
+const isStalePlan = (err: unknown) =>
+  (err as { code?: unknown }).code === '0A000' &&
+  /cached plan must not change result type/.test((err as Error).message);
+
+async function run(db: Queryable, sql: string | PreparedSql, params: unknown[]): Promise<pg.QueryResult> {
+  // Only on the pool, i.e. outside transactions: there a refused statement is simply sent again,
+  // while inside one (a client) it would have aborted the caller's transaction.
+  if (typeof sql === 'string' || !(db instanceof pg.Pool))
+    return db.query(typeof sql === 'string' ? sql : sql.text, params);
+  const name = `${sql.name}_${generation}`;
+  try {
+    return await db.query({ name, text: sql.text, values: params });
+  } catch (err) {
+    if (!isStalePlan(err)) throw err;
+    // Refused before it ran, so sending it again is safe.
+    if (name === `${sql.name}_${generation}`) generation++;
+    return db.query({ name: `${sql.name}_${generation}`, text: sql.text, values: params });
+  }
+}
+
+export async function one<T>(
+  db: Queryable,
+  sql: string | PreparedSql,
+  params: unknown[] = [],
+): Promise<T | undefined> {
+  const r = await run(db, sql, params);
   return r.rows[0] as T | undefined;
 }
 

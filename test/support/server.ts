@@ -1,7 +1,7 @@
 // A real `bin/hangar server` process on a fresh per-test database, for multi-process tests (the CLI,
 // daemons, agents). The server listens on port 0 and the URL is read from the line it prints.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from './postgres.js';
@@ -34,21 +34,26 @@ export interface StartTestServerOptions {
   postgresUrl?: string;
   /** Another build's `bin/hangar` (benchmarks compare two checkouts); default this one's. */
   bin?: string;
+  /**
+   * No --postgres-url: the server runs its bundled PostgreSQL under the config dir, as `hangar
+   * server` does by default (benchmarks). `postgresUrl` is then that cluster's, over TCP.
+   */
+  bundled?: boolean;
 }
 
 const startTimeoutMs = 30_000;
 
 export async function startTestServer(opts: StartTestServerOptions = {}): Promise<TestServer> {
-  const db = opts.postgresUrl
-    ? { url: opts.postgresUrl, dispose: async () => {} }
-    : await createTestDatabase();
+  const db =
+    opts.postgresUrl || opts.bundled
+      ? { url: opts.postgresUrl ?? '', dispose: async () => {} }
+      : await createTestDatabase();
   const configDir = await mkdtemp(path.join(tmpdir(), 'hangar-server-'));
   const args = [
     ...(opts.nodeArgs ?? []),
     opts.bin ?? hangarBin,
     'server',
-    '--postgres-url',
-    db.url,
+    ...(opts.bundled ? [] : ['--postgres-url', db.url]),
     '--http-address',
     '127.0.0.1:0',
     '--provisioner-daemons',
@@ -106,10 +111,18 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
   return {
     url,
     configDir,
-    postgresUrl: db.url,
+    postgresUrl: opts.bundled ? await bundledUrl(path.join(configDir, 'postgres')) : db.url,
     pid: child.pid!,
     output: () => log,
     stop,
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/** The bundled cluster's TCP URL, from the port and password files the server keeps beside it. */
+async function bundledUrl(dir: string): Promise<string> {
+  const [port, password] = await Promise.all(
+    ['port', 'password'].map(async (f) => (await readFile(path.join(dir, f), 'utf8')).trim()),
+  );
+  return `postgres://hangar:${encodeURIComponent(password!)}@127.0.0.1:${port}/hangar`;
 }

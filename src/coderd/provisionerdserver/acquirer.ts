@@ -29,6 +29,15 @@ interface Waiter {
 export class Acquirer {
   private readonly waiters = new Set<Waiter>();
   private unsubscribe: (() => Promise<void>) | undefined;
+  /** Postings (and wake-ups of everyone) seen so far; see `emptyQueue`. */
+  private postings = 0;
+  /**
+   * Per match (organization, provisioners, tags): the posting count when the latest query that
+   * found no job started, and when. A daemon back from a job skips its first query while nothing
+   * was posted since: when jobs arrive one at a time another daemon has usually just seen the
+   * queue empty, and that query is otherwise one more round trip per job.
+   */
+  private readonly emptyQueue = new Map<string, { postings: number; at: number }>();
 
   constructor(
     private readonly pubsub: Pubsub,
@@ -63,12 +72,24 @@ export class Acquirer {
     signal: AbortSignal,
   ): Promise<T | undefined> {
     const waiter: Waiter = { ...match, dirty: false, wake: undefined };
+    const key = JSON.stringify([match.organizationId, match.provisioners, match.tags]);
     this.waiters.add(waiter);
     try {
-      while (!signal.aborted) {
+      for (let attempt = 0; !signal.aborted; attempt++) {
         waiter.dirty = false;
-        const job = await tryAcquire();
-        if (job !== undefined) return job;
+        const postings = this.postings;
+        const empty = this.emptyQueue.get(key);
+        // Only the first attempt: the fallback poll must query (it covers lost notifications), and
+        // only while that empty answer is younger than the poll interval.
+        const knownEmpty =
+          attempt === 0 && empty?.postings === postings && performance.now() - empty.at < this.fallbackPollMs;
+        if (!knownEmpty) {
+          const at = performance.now();
+          const job = await tryAcquire();
+          if (job !== undefined) return job;
+          const latest = this.emptyQueue.get(key);
+          if (!latest || latest.postings <= postings) this.emptyQueue.set(key, { postings, at });
+        }
         if (waiter.dirty) continue;
         await new Promise<void>((resolve) => {
           const done = () => {
@@ -89,6 +110,7 @@ export class Acquirer {
   }
 
   private onPosting(msg: string): void {
+    this.postings++;
     let posting: JobPosting;
     try {
       posting = JSON.parse(msg) as JobPosting;
@@ -124,6 +146,7 @@ export class Acquirer {
   }
 
   private wakeAll(): void {
+    this.postings++; // notifications may have been lost: nothing is known empty any more
     for (const w of this.waiters) this.poke(w);
   }
 }

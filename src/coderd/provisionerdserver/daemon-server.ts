@@ -18,8 +18,9 @@ import type {
 import { withActor } from '../../database/authz/actor-context.js';
 import { systemActors } from '../../database/authz/actors.js';
 import type { ProvisionerDaemonRow, ProvisionerJobRow } from '../../database/models.js';
+import type { Store } from '../../database/store.js';
 import type { InsertJobLog } from '../../database/queries/provisioner-job-logs.js';
-import type { AfterCommit } from './job-handlers.js';
+import { storesResult, type AfterCommit } from './job-handlers.js';
 import type { ProvisionerdService } from './provisionerd-service.js';
 
 /** last_seen_at is written at most this often per daemon. */
@@ -43,6 +44,11 @@ export function toAcquiredJob(job: ProvisionerJobRow): AcquiredJob {
 
 export class DaemonServer implements ProvisionerDaemonApi {
   private lastTouch = 0;
+  /**
+   * The job this daemon acquired last (it runs one at a time) and whether completing it stores a
+   * result, so a job that stores none can skip the transaction.
+   */
+  private running: { jobId: string; storesResult: boolean } | undefined;
 
   constructor(
     private readonly service: ProvisionerdService,
@@ -76,6 +82,7 @@ export class DaemonServer implements ProvisionerDaemonApi {
       );
       if (!job) return undefined;
       this.logger.debug({ job: job.id }, 'acquired job');
+      this.running = { jobId: job.id, storesResult: storesResult(this.service.handlers, job) };
       const handler = this.service.handlers[job.type];
       if (!handler) return toAcquiredJob(job);
       try {
@@ -105,21 +112,33 @@ export class DaemonServer implements ProvisionerDaemonApi {
   }
 
   completeJob(req: CompleteJobRequest): Promise<void> {
-    const { store } = this.service;
+    const { store, handlers } = this.service;
     return asProvisionerd(async () => {
       let after: AfterCommit | void;
-      try {
-        // The job's final log lines, results and completion commit together: readers never see a
-        // succeeded job without its resources, state, parameters or all of its logs. The
-        // end-of-logs hint (in the statement, or published below) wakes followers for them.
-        after = await store.inTx(async (tx) => {
-          const job = await tx.completeProvisionerJob(req.job_id, this.daemon.id, {
-            logs: { lines: toLogRows(req.logs ?? []), capBytes: maxJobLogsBytes },
-            notify: this.service.endOfLogsNotification(req.job_id),
-          });
-          if (!job) throw notOwned(req.job_id);
-          return this.service.handlers[job.type]?.completed(tx, job, req.result);
+      // The job's final log lines, results and completion commit together: readers never see a
+      // succeeded job without its resources, state, parameters or all of its logs. The
+      // end-of-logs hint (in the statement, or published below) wakes followers for them.
+      const complete = async (tx: Store) => {
+        const job = await tx.completeProvisionerJob(req.job_id, this.daemon.id, {
+          logs: { lines: toLogRows(req.logs ?? []), capBytes: maxJobLogsBytes },
+          notify: this.service.endOfLogsNotification(req.job_id),
         });
+        if (!job) throw notOwned(req.job_id);
+        return job;
+      };
+      // Unknown (acquired over an earlier connection of the daemon): the transaction, which is right
+      // for every job.
+      const oneStatement = this.running?.jobId === req.job_id && !this.running.storesResult;
+      try {
+        // A job with no result to store (raw echo jobs) completes in its one statement, which
+        // writes the row and the last lines atomically: a transaction would only add BEGIN and
+        // COMMIT round trips.
+        after = oneStatement
+          ? void (await complete(store))
+          : await store.inTx(async (tx) => {
+              const job = await complete(tx);
+              return handlers[job.type]?.completed(tx, job, req.result);
+            });
       } catch (err) {
         if (err instanceof PreconditionFailed) throw err;
         // A result the server cannot store (e.g. two agents with one name) fails the job instead.

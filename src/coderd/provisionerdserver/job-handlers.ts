@@ -12,7 +12,7 @@ import type { ProvisionerJobRow } from '../../database/models.js';
 import type { Pubsub } from '../../database/postgres/pubsub.js';
 import type { Store } from '../../database/store.js';
 import { templateDryRunJob } from './template-dry-run-job.js';
-import { templateImportJob } from './template-import-job.js';
+import { isRawEchoJob, templateImportJob } from './template-import-job.js';
 import { workspaceBuildJobHandler } from './workspace-build-job.js';
 
 /** Work to do once the transaction that finished the job has committed (notifications). */
@@ -48,3 +48,12 @@ export function jobHandlers(deps: JobHandlerDeps): JobHandlers {
     workspace_build: workspaceBuildJobHandler(deps),
   };
 }
+
+/**
+ * Whether completing `job` stores anything besides the job row: not for a type without a handler,
+ * nor for a raw echo job (posted directly, no template archive), which the template handlers pass
+ * through and which as a build fails when acquired (it has no workspace build). Such a job
+ * completes in one statement, without a transaction around it.
+ */
+export const storesResult = (handlers: JobHandlers, job: ProvisionerJobRow): boolean =>
+  handlers[job.type] !== undefined && !isRawEchoJob(job);

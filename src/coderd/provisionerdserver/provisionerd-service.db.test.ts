@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import pg from 'pg';
 import { nopLogger } from '../../sdk/logger.js';
 import { MemoryPubsub } from '../../database/postgres/memory-pubsub.js';
 import { PgPubsub, type Pubsub } from '../../database/postgres/pubsub.js';
@@ -78,3 +79,83 @@ for (const mode of [
     }
   });
 }
+
+test('a raw echo job completes in one statement; one acquired over an earlier connection, in a transaction', async () => {
+  // A pool of its own whose connections record what they send, to see BEGIN or its absence.
+  const sent: string[] = [];
+  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const q = args[0] as string | { text: string };
+      sent.push(typeof q === 'string' ? q : q.text);
+      return query(...args);
+    };
+  });
+  const pubsub = new MemoryPubsub();
+  const service = new ProvisionerdService(pgStore(pool), pubsub, nopLogger, {
+    hungJobTimeoutMs: pollMs,
+    pendingJobTimeoutMs: pollMs,
+    reaperIntervalMs: pollMs,
+    acquireFallbackPollMs: pollMs,
+  });
+  await service.start();
+  try {
+    const tags = { run: randomUUID() };
+    const registration = { name: `d-${tags.run}`, version: 't', provisioners: ['echo' as const], tags };
+    const post = () =>
+      service.postJob({
+        organizationId: orgId,
+        initiatorId: userId,
+        provisioner: 'echo',
+        type: 'template_version_import',
+        tags,
+        input: {},
+      });
+    const line = (output: string) => ({
+      source: 'provisioner' as const,
+      level: 'info' as const,
+      created_at: Date.now(),
+      stage: 'Echo',
+      output,
+    });
+    const finished = async (jobId: string) => {
+      const job = await pgStore(db.pool).getProvisionerJobById(jobId);
+      const logs = await pgStore(db.pool).listProvisionerJobLogsAfter(jobId, 0);
+      return { status: job?.job_status, logs: logs.map((l) => l.output) };
+    };
+
+    const daemon = await service.register(registration, orgId, null);
+    const first = await post();
+    assert.equal((await daemon.acquireJob(AbortSignal.timeout(10_000)))?.job_id, first.id);
+    sent.length = 0;
+    await daemon.completeJob({ job_id: first.id, result: { resources: [] }, logs: [line('one')] });
+    assert.deepEqual(
+      sent.filter((q) => /^\s*(BEGIN|COMMIT)/.test(q)),
+      [],
+      'no transaction',
+    );
+    assert.equal(sent.length, 1, 'one statement');
+    assert.deepEqual(await finished(first.id), { status: 'succeeded', logs: ['one'] });
+
+    // The daemon reconnects mid-job: the new endpoint does not know the job's kind and takes the
+    // transaction, which is right for every job.
+    const second = await post();
+    assert.equal((await daemon.acquireJob(AbortSignal.timeout(10_000)))?.job_id, second.id);
+    const reconnected = await service.register(registration, orgId, null);
+    sent.length = 0;
+    await reconnected.completeJob({ job_id: second.id, result: { resources: [] }, logs: [line('two')] });
+    assert.ok(sent.includes('BEGIN') && sent.includes('COMMIT'), 'in a transaction');
+    assert.deepEqual(await finished(second.id), { status: 'succeeded', logs: ['two'] });
+
+    // Completing it again is refused either way, as before.
+    await assert.rejects(
+      daemon.completeJob({ job_id: first.id, result: { resources: [] } }),
+      /is not running on this daemon/,
+    );
+  } finally {
+    await service.close();
+    await pubsub.close();
+    await pool.end();
+  }
+});

@@ -85,13 +85,33 @@ describe('BundledPostgres', () => {
     const first = await BundledPostgres.start({ dir, logger });
     let second: BundledPostgres | undefined;
     try {
-      assert.match(first.url, /^postgres:\/\/hangar:[^@]+@127\.0\.0\.1:\d+\/hangar\?sslmode=disable$/);
-      await query(first.url, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('survives')");
-      const [who] = await query<{ u: string; d: string }>(
+      // The server's URL goes over the Unix-domain socket in run/, private to the PostgreSQL user.
+      const runDir = join(dir, 'run');
+      assert.equal(first.socketDir, runDir);
+      assert.match(
         first.url,
-        'SELECT current_user AS u, current_database() AS d',
+        /^postgres:\/\/hangar:[^@]+@localhost:\d+\/hangar\?host=[^&]+&sslmode=disable$/,
       );
-      assert.deepEqual(who, { u: 'hangar', d: 'hangar' });
+      assert.equal(new URL(first.url).searchParams.get('host'), runDir);
+      await query(first.url, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('survives')");
+      const [who] = await query<{ u: string; d: string; addr: string | null }>(
+        first.url,
+        'SELECT current_user AS u, current_database() AS d, inet_server_addr()::text AS addr',
+      );
+      assert.deepEqual(who, { u: 'hangar', d: 'hangar', addr: null }, 'no server address: a Unix socket');
+      const socket = join(runDir, `.s.PGSQL.${new URL(first.url).port}`);
+      assert.ok(statSync(socket).isSocket());
+      assert.equal(statSync(socket).mode & 0o777, 0o700, 'socket mode');
+      assert.equal(statSync(runDir).mode & 0o777, 0o700, 'socket folder mode');
+      // TCP on 127.0.0.1 stays open (psql with the port and password files), with the same login.
+      const tcp = new URL(first.url);
+      tcp.hostname = '127.0.0.1';
+      tcp.searchParams.delete('host');
+      const [overTcp] = await query<{ addr: string }>(
+        tcp.toString(),
+        'SELECT inet_server_addr()::text AS addr',
+      );
+      assert.equal(overTcp?.addr, '127.0.0.1/32');
       for (const f of ['port', 'password']) assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600, f);
       const port = readFileSync(join(dir, 'port'), 'utf8').trim();
       assert.equal(new URL(first.url).port, port);

@@ -72,9 +72,16 @@ export class BundledPostgres extends EventEmitter<{ exit: [BundledPostgresExit] 
     private readonly runAs: RunAs | undefined,
     readonly port: number,
     password: string,
+    /** The folder holding the Unix-domain socket, or undefined when the path would be too long. */
+    readonly socketDir: string | undefined,
   ) {
     super();
-    this.url = `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${user}?sslmode=disable`;
+    const credentials = `${user}:${encodeURIComponent(password)}`;
+    // Over the socket when there is one: a round trip costs much less than on loopback TCP, and the
+    // job queue makes several per job. `host` (a libpq parameter) names the socket's folder.
+    this.url = socketDir
+      ? `postgres://${credentials}@localhost:${port}/${user}?host=${encodeURIComponent(socketDir)}&sslmode=disable`
+      : `postgres://${credentials}@127.0.0.1:${port}/${user}?sslmode=disable`;
   }
 
   static async start(opts: BundledPostgresOptions): Promise<BundledPostgres> {
@@ -108,7 +115,9 @@ export class BundledPostgres extends EventEmitter<{ exit: [BundledPostgresExit] 
       logger.warn({ oldPort: moved, port }, 'the bundled PostgreSQL port was taken; chose a new one');
 
     const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'];
-    // Unix socket paths are limited to 107 bytes; a deep config dir goes TCP-only instead.
+    // TCP on 127.0.0.1 for tools (psql with the port and password files); the server itself uses
+    // the Unix-domain socket in run/ (0700, as is the socket), which only the PostgreSQL user (and
+    // root) can reach. Socket paths are limited to 107 bytes: a deep config dir goes TCP-only.
     const socketOk = join(runDir, `.s.PGSQL.${port}.lock`).length < 100;
     args.push(
       '-c',
@@ -116,7 +125,15 @@ export class BundledPostgres extends EventEmitter<{ exit: [BundledPostgresExit] 
       '-c',
       'unix_socket_permissions=0700',
     );
-    const pg = new BundledPostgres(logger, join(binDir, 'postgres'), args, runAs, port, password);
+    const pg = new BundledPostgres(
+      logger,
+      join(binDir, 'postgres'),
+      args,
+      runAs,
+      port,
+      password,
+      socketOk ? runDir : undefined,
+    );
     await pg.spawnAndWait();
     process.on('exit', pg.exitHook);
     logger.info({ port, dataDir }, 'bundled PostgreSQL is ready');

@@ -9,6 +9,11 @@ describe('describePgError', () => {
   it('parses the target without the password', () => {
     assert.deepEqual(target, { where: 'db.example:6543/hangar', user: 'alice', database: 'hangar' });
     assert.equal(describeTarget('postgresql://localhost').where, 'localhost:5432/postgres');
+    // A Unix socket's folder in `host` overrides the URL's host, as libpq reads it.
+    assert.equal(
+      describeTarget('postgres://u:p@localhost:5433/hangar?host=%2Fvar%2Frun%2Fpg').where,
+      '/var/run/pg:5433/hangar',
+    );
     assert.throws(() => describeTarget('not a url'), InvalidInput);
     assert.throws(() => describeTarget('mysql://x/y'), InvalidInput);
   });

@@ -22,7 +22,8 @@ export function describeTarget(url: string): PgTarget {
     throw new InvalidInput('The PostgreSQL URL must start with postgres:// or postgresql://.');
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres';
-  const host = parsed.hostname || parsed.searchParams.get('host') || 'localhost';
+  // A `host` parameter (a Unix socket's folder) overrides the URL's host, as in libpq.
+  const host = parsed.searchParams.get('host') || parsed.hostname || 'localhost';
   return {
     where: `${host}:${parsed.port || '5432'}/${database}`,
     user: decodeURIComponent(parsed.username) || 'postgres',

@@ -1,5 +1,5 @@
 /** SQL for API keys (session tokens and named long-lived tokens). */
-import { many, one, type Queryable } from '../db.js';
+import { many, one, prepared, type Queryable } from '../db.js';
 import type { APIKeyRow, UserRow } from '../models.js';
 import type { APIKeyScope, LoginType } from '../../sdk/users.js';
 
@@ -69,12 +69,15 @@ export function apiKeyQueries(db: Queryable): APIKeyQueries {
         }
       >(
         db,
-        `SELECT k.*, to_jsonb(u) AS u,
+        prepared(
+          'get_api_key_session',
+          `SELECT k.*, to_jsonb(u) AS u,
                 u.last_seen_at AS u_last_seen_at, u.created_at AS u_created_at, u.updated_at AS u_updated_at,
                 coalesce((SELECT array_agg(m.organization_id) FROM organization_members m WHERE m.user_id = u.id),
                          '{}') AS organization_ids
            FROM api_keys k JOIN users u ON u.id = k.user_id AND NOT u.deleted
           WHERE k.id = $1`,
+        ),
         [id],
       );
       if (!row) return undefined;

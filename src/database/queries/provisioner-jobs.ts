@@ -1,5 +1,5 @@
 /** SQL for the provisioner job queue (coder-behaviour.md §2.3): post, acquire, heartbeat, finish, cancel, reap. */
-import { many, one, type Queryable } from '../db.js';
+import { many, one, prepared, type Queryable } from '../db.js';
 import { notificationParams, notifiedColumn, withoutNotified, type Notification } from './notify.js';
 import { logBytes, logLineParams, logLinesFrom, type InsertJobLog } from './provisioner-job-logs.js';
 import type { ProvisionerJobRow, ProvisionerJobWithQueueRow } from '../models.js';
@@ -106,7 +106,9 @@ export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
       // The count runs on the statement's snapshot, which does not hold the new row: it is last.
       const row = await one<ProvisionerJobWithQueueRow>(
         db,
-        `WITH j AS (
+        prepared(
+          'insert_provisioner_job',
+          `WITH j AS (
            INSERT INTO provisioner_jobs (id, organization_id, initiator_id, provisioner, type, input, tags, file_id)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *
          ), q AS (
@@ -115,6 +117,7 @@ export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
          SELECT j.*, q.n AS queue_position, q.n AS queue_size, NULL::text AS worker_name,
            ${notifiedColumn(9, 10)}
          FROM j, q`,
+        ),
         [
           p.id,
           p.organization_id,
@@ -132,7 +135,9 @@ export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
     acquireProvisionerJob: (p) =>
       one(
         db,
-        `UPDATE provisioner_jobs SET started_at = clock_timestamp(), updated_at = clock_timestamp(), worker_id = $1
+        prepared(
+          'acquire_provisioner_job',
+          `UPDATE provisioner_jobs SET started_at = clock_timestamp(), updated_at = clock_timestamp(), worker_id = $1
          WHERE id = (
            SELECT id FROM provisioner_jobs
            WHERE started_at IS NULL AND completed_at IS NULL
@@ -144,6 +149,7 @@ export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
            LIMIT 1
          )
          RETURNING *`,
+        ),
         [p.worker_id, p.organization_id, p.provisioners, JSON.stringify(p.tags)],
       ),
     getProvisionerJobById: (id) => one(db, `${withQueue} WHERE j.id = $1`, [id]),
@@ -167,7 +173,9 @@ export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
       // logs_length (a concurrent writer waits): the cap holds as in insertProvisionerJobLogs.
       const row = await one<ProvisionerJobRow & { fits?: boolean }>(
         db,
-        `WITH owned AS (
+        prepared(
+          'complete_provisioner_job',
+          `WITH owned AS (
            SELECT id, $3 = 0 OR logs_length + $3 <= $4 AS fits FROM provisioner_jobs
            WHERE id = $1 AND worker_id = $2 AND completed_at IS NULL FOR NO KEY UPDATE
          ), done AS (
@@ -184,6 +192,7 @@ export function provisionerJobQueries(db: Queryable): ProvisionerJobQueries {
            ORDER BY t.n
          )
          SELECT *, ${notifiedColumn(10, 11)} FROM done`,
+        ),
         [
           id,
           workerId,
