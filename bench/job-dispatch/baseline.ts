@@ -12,6 +12,7 @@ import {
   runPhases,
   statementCounter,
   type Phase,
+  type PostPhase,
   type PhaseResult,
 } from './stats.js';
 
@@ -57,7 +58,7 @@ export async function runBaseline(jobs: number, rate: number): Promise<Record<Ph
       });
     }
   });
-  const post = (phase: Phase) => () =>
+  const post = (phase: PostPhase) => () =>
     db.pool.query(
       `WITH j AS (INSERT INTO bench_jobs (phase) VALUES ($1) RETURNING id)
                    SELECT pg_notify('bench_job_posted', '') FROM j`,

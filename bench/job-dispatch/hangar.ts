@@ -13,6 +13,7 @@ import {
   runPhases,
   statementCounter,
   type Phase,
+  type PostPhase,
   type PhaseResult,
 } from './stats.js';
 
@@ -66,9 +67,9 @@ export async function runHangar(
       if (daemons.filter((d) => d.status === 'idle').length === 5) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const ids: Record<Phase, string[]> = { paced: [], burst: [] };
-    const postErrors: Record<Phase, number> = { paced: 0, burst: 0 };
-    const post = (phase: Phase) => async () => {
+    const ids: Record<PostPhase, string[]> = { warmup: [], paced: [], burst: [] };
+    const postErrors: Record<PostPhase, number> = { warmup: 0, paced: 0, burst: 0 };
+    const post = (phase: PostPhase) => async () => {
       try {
         const job = await owner.provisioners.postJob('default', {
           provisioner: 'echo',

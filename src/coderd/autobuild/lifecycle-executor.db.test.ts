@@ -18,6 +18,8 @@ import {
 
 const intervalMs = 200;
 const ttlMs = 2_000;
+/** Enough for autostart, the TTL's autostop and the ticks after it, with room for a slow machine. */
+const quietWindowMs = 20_000;
 
 test(
   'two replicas: each due workspace gets exactly one autostop and one autostart build',
@@ -75,7 +77,11 @@ test(
       // Started with a 2 s TTL: each is stopped once its deadline passes.
       for (const w of created)
         await waitFor(`${w.name} autostopped`, async () => done(await builds(w.id), 2));
-      // The schedule fires every minute; as if each had been stopped a minute ago, it is due now.
+      // The schedule fires every minute, so a minute boundary between build #4 and the last check
+      // below would rightly autostart them again: begin this part early enough in a minute.
+      const intoMinuteMs = Date.now() % 60_000;
+      if (intoMinuteMs > 60_000 - quietWindowMs) await sleep(60_000 - intoMinuteMs + 500);
+      // As if each had been stopped a minute ago, the schedule is due now.
       await db.pool.query(
         `UPDATE workspace_builds SET created_at = created_at - interval '61 seconds' WHERE build_number = 2`,
       );
