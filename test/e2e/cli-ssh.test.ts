@@ -21,6 +21,7 @@ import {
   consecutiveServers,
   echoServer,
   exchange,
+  firehoseServer,
   listen,
   portOf,
   refused,
@@ -235,18 +236,7 @@ describe('cli ssh access: config-ssh, port-forward, autostart', { timeout: 600_0
     const webPort = await listen(web);
     const range = await consecutiveServers(3, (i) => echoServer(`srv${i}:`));
     const remoteBase = portOf(range[0]!);
-    let firehoseWritten = 0;
-    const firehose = net.createServer((c) => {
-      const chunk = Buffer.alloc(64 * 1024, 1);
-      const pump = () => {
-        while (c.writable) {
-          firehoseWritten += chunk.length;
-          if (!c.write(chunk)) return void c.once('drain', pump);
-        }
-      };
-      c.on('error', () => {});
-      pump();
-    });
+    const { server: firehose, written: firehoseWritten } = firehoseServer();
     const firehosePort = await listen(firehose);
     closers.push(() => {
       web.close();
@@ -301,11 +291,11 @@ describe('cli ssh access: config-ssh, port-forward, autostart', { timeout: 600_0
       const stalled = net.connect(firehoseLocal, '127.0.0.1');
       stalled.pause();
       await sleep(3000);
-      const settled = firehoseWritten;
+      const settled = firehoseWritten();
       await sleep(1000);
       assert.ok(
-        firehoseWritten - settled <= 1024 * 1024,
-        `still sending: ${settled} then ${firehoseWritten}`,
+        firehoseWritten() - settled <= 1024 * 1024,
+        `still sending: ${settled} then ${firehoseWritten()}`,
       );
       assert.ok(settled < 64 * 1024 * 1024, `${settled} bytes in flight`);
       stalled.destroy();

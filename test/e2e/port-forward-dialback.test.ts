@@ -21,7 +21,7 @@ import type { WorkspaceAgent } from '../../src/sdk/workspaces.js';
 import { createAgentWorkspace } from '../support/agent-workspace.js';
 import { ownerClient } from '../support/provisioner.js';
 import { hangarBin, startTestServer, type TestServer } from '../support/server.js';
-import { exchange, freePort, listen, sha256 } from '../support/tcp.js';
+import { exchange, firehoseServer, freePort, listen, sha256 } from '../support/tcp.js';
 import { pollUntil } from '../support/wait.js';
 
 const execFileAsync = promisify(execFile);
@@ -160,18 +160,7 @@ describe('port-forward over dial-back connections', { timeout: 300_000 }, () => 
     const coderdPort = Number(new URL(server.url).port);
     const web = http.createServer((req, res) => res.end(`hello from the workspace: ${req.url}`));
     const eof = afterEofServer();
-    let firehoseWritten = 0;
-    const firehose = net.createServer((c) => {
-      const chunk = Buffer.alloc(64 * 1024, 1);
-      const pump = () => {
-        while (c.writable) {
-          firehoseWritten += chunk.length;
-          if (!c.write(chunk)) return void c.once('drain', pump);
-        }
-      };
-      c.on('error', () => {});
-      pump();
-    });
+    const { server: firehose, written: firehoseWritten } = firehoseServer();
     const ports = { web: await listen(web), eof: await listen(eof), firehose: await listen(firehose) };
     const closedPort = await freePort();
     closers.push(() => [web, eof, firehose].forEach((s) => s.close()));
@@ -216,9 +205,12 @@ describe('port-forward over dial-back connections', { timeout: 300_000 }, () => 
       { ms: 20_000 },
     );
     await sleep(3000);
-    const settled = firehoseWritten;
+    const settled = firehoseWritten();
     await sleep(1000);
-    assert.ok(firehoseWritten - settled <= 1024 * 1024, `still sending: ${settled} then ${firehoseWritten}`);
+    assert.ok(
+      firehoseWritten() - settled <= 1024 * 1024,
+      `still sending: ${settled} then ${firehoseWritten()}`,
+    );
     assert.ok(settled < 64 * 1024 * 1024, `${settled} bytes in flight`);
     stalled.destroy();
     await pollUntil(

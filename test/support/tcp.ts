@@ -23,6 +23,26 @@ export function echoServer(tag = ''): net.Server {
   });
 }
 
+/**
+ * A server that writes to each connection as fast as the socket drains, for backpressure tests:
+ * `written()` is what it has handed to its sockets so far, which stops growing once a reader stalls.
+ */
+export function firehoseServer(): { server: net.Server; written(): number } {
+  let written = 0;
+  const server = net.createServer((c) => {
+    const chunk = Buffer.alloc(64 * 1024, 1);
+    const pump = () => {
+      while (c.writable) {
+        written += chunk.length;
+        if (!c.write(chunk)) return void c.once('drain', pump);
+      }
+    };
+    c.on('error', () => {});
+    pump();
+  });
+  return { server, written: () => written };
+}
+
 /** A port that was free a moment ago (a test binding it must cope with losing a race). */
 export async function freePort(): Promise<number> {
   const s = net.createServer();
