@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import net from 'node:net';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const portOf = (s: net.Server) => (s.address() as net.AddressInfo).port;
 
@@ -25,9 +27,10 @@ export function echoServer(tag = ''): net.Server {
 
 /**
  * A server that writes to each connection as fast as the socket drains, for backpressure tests:
- * `written()` is what it has handed to its sockets so far, which stops growing once a reader stalls.
+ * `assertHeldBack()`, called with a reader stalled, checks that what it hands to its sockets
+ * stopped growing (at most 1 MiB more in a second) with less than 64 MiB in flight.
  */
-export function firehoseServer(): { server: net.Server; written(): number } {
+export function firehoseServer(): { server: net.Server; assertHeldBack(): Promise<void> } {
   let written = 0;
   const server = net.createServer((c) => {
     const chunk = Buffer.alloc(64 * 1024, 1);
@@ -40,7 +43,14 @@ export function firehoseServer(): { server: net.Server; written(): number } {
     c.on('error', () => {});
     pump();
   });
-  return { server, written: () => written };
+  const assertHeldBack = async () => {
+    await sleep(3000);
+    const settled = written;
+    await sleep(1000);
+    assert.ok(written - settled <= 1024 * 1024, `still sending: ${settled} then ${written}`);
+    assert.ok(settled < 64 * 1024 * 1024, `${settled} bytes in flight`);
+  };
+  return { server, assertHeldBack };
 }
 
 /** A port that was free a moment ago (a test binding it must cope with losing a race). */
