@@ -6,11 +6,12 @@
  * counted as an error ("too slow for the rate"), not queued, so the rate stays the one asked for.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { HangarClient } from '../../sdk/hangar-client.js';
 import { CliError } from '../errors.js';
-import { durationFlag, intFlag } from '../flag-parsers.js';
+import { intFlag } from '../flag-parsers.js';
 import { authedClient } from '../session.js';
+import { durationOption } from './duration-option.js';
 import { Metric, metricsOutput } from './metrics.js';
 import { concurrencyOption } from './pool.js';
 import { listScaletestWorkspaces } from './scaletest-template.js';
@@ -47,15 +48,9 @@ export function dashboardCommand(): Command {
   const cmd = new Command('dashboard')
     .description("Load the dashboard's API calls as the signed-in user at a set rate.")
     .option('--rate <n>', 'Page views per second (1 to 1000).', intFlag('--rate', 1, 1000), 10)
-    .addOption(
-      new Option('--duration <duration>', 'How long to load (at most 1h).')
-        .argParser(durationFlag('--duration'))
-        .default(30_000, '30s'),
-    )
+    .addOption(durationOption('How long to load', '1h', '30s'))
     .addOption(concurrencyOption('page views in flight', 500, 50));
   return metricsOutput.attach(cmd).action(async (flags: Flags, command: Command) => {
-    if (flags.duration <= 0 || flags.duration > 3_600_000)
-      throw new CliError('--duration must be more than 0 and at most 1h.');
     const client = await authedClient(command);
     const [w] = await listScaletestWorkspaces(client);
     const pages = dashboardPages(client, w && { owner: w.owner_name, name: w.name });

@@ -13,12 +13,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { Agent } from '../../agent/agent.js';
 import type { Logger } from '../../sdk/logger.js';
 import { CliError } from '../errors.js';
-import { durationFlag, intFlag } from '../flag-parsers.js';
+import { intFlag } from '../flag-parsers.js';
 import { authedClient } from '../session.js';
+import { durationOption } from './duration-option.js';
 import { Metric, metricsOutput } from './metrics.js';
 import { concurrencyOption, runPool } from './pool.js';
 import { AgentApiLatency, TimedAgentClient } from './timed-agent-client.js';
@@ -65,11 +66,7 @@ export function simulateAgentsCommand(): Command {
       10_000,
     )
     .addOption(concurrencyOption('agents to start', 500, 50))
-    .addOption(
-      new Option('--duration <duration>', 'How long the agents stay connected (at most 24h).')
-        .argParser(durationFlag('--duration'))
-        .default(60_000, '1m'),
-    )
+    .addOption(durationOption('How long the agents stay connected', '24h', '1m'))
     .option(
       '--log-lines <n>',
       `Log lines each agent sends every ${logIntervalMs / 1000} s (0 to 100).`,
@@ -77,8 +74,6 @@ export function simulateAgentsCommand(): Command {
       1,
     );
   return metricsOutput.attach(cmd).action(async (flags: Flags, command: Command) => {
-    if (flags.duration <= 0 || flags.duration > 24 * 3_600_000)
-      throw new CliError('--duration must be more than 0 and at most 24h.');
     const client = await authedClient(command);
     const workspaces = (await listScaletestWorkspaces(client))
       .filter((w) => w.template_name === scaletestTemplateName && w.latest_build.status === 'running')

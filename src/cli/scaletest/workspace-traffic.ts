@@ -8,7 +8,7 @@
  * every tick, the bytes that came back, and errors.
  */
 import { randomUUID } from 'node:crypto';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import ssh2 from 'ssh2';
 import { WebSocket } from 'ws';
 import type { HangarClient } from '../../sdk/hangar-client.js';
@@ -16,9 +16,10 @@ import { SessionTokenHeader } from '../../sdk/headers.js';
 import type { WorkspaceAgent } from '../../sdk/workspaces.js';
 import { dialAgent } from '../commands/workspaces/agent-connection.js';
 import { CliError } from '../errors.js';
-import { durationFlag, intFlag } from '../flag-parsers.js';
+import { intFlag } from '../flag-parsers.js';
 import { authedClient } from '../session.js';
 import { runEchoTraffic, type EchoConnection, type TrafficRate } from './echo-traffic.js';
+import { durationOption } from './duration-option.js';
 import { Metric, metricsOutput } from './metrics.js';
 import { concurrencyOption, runPool } from './pool.js';
 import { listScaletestWorkspaces } from './scaletest-template.js';
@@ -128,15 +129,9 @@ export function workspaceTrafficCommand(): Command {
       intFlag('--ticks-per-second', 1, 100),
       10,
     )
-    .addOption(
-      new Option('--duration <duration>', 'How long each connection sends (at most 1h).')
-        .argParser(durationFlag('--duration'))
-        .default(30_000, '30s'),
-    )
+    .addOption(durationOption('How long each connection sends', '1h', '30s'))
     .addOption(concurrencyOption('connections', 200, 10));
   return metricsOutput.attach(cmd).action(async (flags: Flags, command: Command) => {
-    if (flags.duration <= 0 || flags.duration > 3_600_000)
-      throw new CliError('--duration must be more than 0 and at most 1h.');
     if (flags.ssh && flags.appPort) throw new CliError('Give --ssh or --app-port, not both.');
     const mode: Mode = flags.ssh ? 'ssh' : flags.appPort ? 'app' : 'web terminal';
     const client = await authedClient(command);
