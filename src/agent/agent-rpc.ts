@@ -14,8 +14,12 @@ const handlers: Record<string, RpcHandler> = {
   }),
 };
 
-export function serveAgentRpc(method: string, stream: Duplex): void {
-  const handler = handlers[method];
+/**
+ * Serves one `rpc:<method>` stream with the handlers above, plus `own`: the methods that need the
+ * running agent (its connection to coderd), which the Agent passes in.
+ */
+export function serveAgentRpc(method: string, stream: Duplex, own: Record<string, RpcHandler> = {}): void {
+  const handler = own[method] ?? handlers[method];
   if (!handler) throw new Error(`this agent has no "${method}" method`);
   void serveRpc(stream, handler);
 }

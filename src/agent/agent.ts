@@ -20,7 +20,7 @@ import {
 import { SessionTokenHeader } from '../sdk/headers.js';
 import type { Logger } from '../sdk/logger.js';
 import { sleep } from '../sdk/sleep.js';
-import { Mux, parseTarget, parseTcpTarget, serveRpc, serveTcpTarget } from '../sdk/tunnel/index.js';
+import { Mux, parseTarget, parseTcpTarget, serveTcpTarget, type RpcHandler } from '../sdk/tunnel/index.js';
 import { agentTcpTargetProblem } from '../sdk/workspace-agents.js';
 import { hangarVersion } from '../sdk/version.js';
 import { serveAgentRpc } from './agent-rpc.js';
@@ -87,6 +87,19 @@ export class Agent {
   private readonly connections = new ConnectionCounter();
   private readonly bytes = new ByteDeltas();
   private readonly stats: StatsReporter;
+  /** The rpc methods that need this agent's connection to coderd (agent-rpc.ts has the rest). */
+  private readonly rpcHandlers: Record<string, RpcHandler> = {
+    [agentRpcMethods.dialback]: (params) =>
+      serveDialback(params, {
+        url: (id) => this.client.dialbackUrl(id),
+        token: this.opts.token,
+        check: checkTcpTarget,
+        onStream: (back) => {
+          this.connections.track('tcp', (done) => back.once('close', done));
+          this.bytes.addSocket(back);
+        },
+      }),
+  };
 
   constructor(private readonly opts: AgentOptions) {
     if (opts.client) this.client = opts.client;
@@ -257,19 +270,7 @@ export class Agent {
   /** One stream coderd opened: SSH, the web terminal, a TCP port in the workspace, or rpc. */
   private async serve(target: string, stream: Duplex): Promise<void> {
     const { scheme, rest } = parseTarget(target);
-    if (scheme === 'rpc' && rest === agentRpcMethods.dialback)
-      return void serveRpc(stream, (params) =>
-        serveDialback(params, {
-          url: (id) => this.client.dialbackUrl(id),
-          token: this.opts.token,
-          check: checkTcpTarget,
-          onStream: (back) => {
-            this.connections.track('tcp', (done) => back.once('close', done));
-            this.bytes.addSocket(back);
-          },
-        }),
-      );
-    if (scheme === 'rpc') return serveAgentRpc(rest, stream);
+    if (scheme === 'rpc') return serveAgentRpc(rest, stream, this.rpcHandlers);
     if (scheme !== 'ssh' && scheme !== 'pty' && scheme !== 'tcp')
       throw new Error(`this agent has no "${scheme}" service`);
     if (scheme === 'tcp') {
