@@ -29,6 +29,23 @@ after(() => db.dispose());
 
 // The fallback poll is far away, so only the posting's notification can wake the waiting daemon.
 const pollMs = 120_000;
+const quietTimeouts = {
+  hungJobTimeoutMs: pollMs,
+  pendingJobTimeoutMs: pollMs,
+  reaperIntervalMs: pollMs,
+  acquireFallbackPollMs: pollMs,
+};
+
+/** An echo template import with `tags`, posted by the test user. */
+const postEchoJob = (service: ProvisionerdService, tags: Record<string, string>) =>
+  service.postJob({
+    organizationId: orgId,
+    initiatorId: userId,
+    provisioner: 'echo',
+    type: 'template_version_import',
+    tags,
+    input: {},
+  });
 
 for (const mode of [
   { name: 'in-memory pub/sub, published after commit', notifyInStatements: false },
@@ -42,12 +59,7 @@ for (const mode of [
       pgStore(db.pool),
       pubsub,
       nopLogger,
-      {
-        hungJobTimeoutMs: pollMs,
-        pendingJobTimeoutMs: pollMs,
-        reaperIntervalMs: pollMs,
-        acquireFallbackPollMs: pollMs,
-      },
+      quietTimeouts,
       mode.notifyInStatements,
     );
     await service.start();
@@ -62,14 +74,7 @@ for (const mode of [
       // Let the daemon find the queue empty and go to sleep before the job is posted.
       await new Promise((r) => setTimeout(r, 300));
       const posted = Date.now();
-      const job = await service.postJob({
-        organizationId: orgId,
-        initiatorId: userId,
-        provisioner: 'echo',
-        type: 'template_version_import',
-        tags,
-        input: {},
-      });
+      const job = await postEchoJob(service, tags);
       const got = await acquiring;
       assert.equal(got?.job_id, job.id);
       assert.ok(Date.now() - posted < 10_000, 'woken by the notification, not the fallback poll');
@@ -93,25 +98,12 @@ test('a raw echo job completes in one statement; one acquired over an earlier co
     };
   });
   const pubsub = new MemoryPubsub();
-  const service = new ProvisionerdService(pgStore(pool), pubsub, nopLogger, {
-    hungJobTimeoutMs: pollMs,
-    pendingJobTimeoutMs: pollMs,
-    reaperIntervalMs: pollMs,
-    acquireFallbackPollMs: pollMs,
-  });
+  const service = new ProvisionerdService(pgStore(pool), pubsub, nopLogger, quietTimeouts);
   await service.start();
   try {
     const tags = { run: randomUUID() };
     const registration = { name: `d-${tags.run}`, version: 't', provisioners: ['echo' as const], tags };
-    const post = () =>
-      service.postJob({
-        organizationId: orgId,
-        initiatorId: userId,
-        provisioner: 'echo',
-        type: 'template_version_import',
-        tags,
-        input: {},
-      });
+    const post = () => postEchoJob(service, tags);
     const line = (output: string) => ({
       source: 'provisioner' as const,
       level: 'info' as const,
